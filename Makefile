@@ -1,0 +1,57 @@
+# The front door. 'make help' lists the targets; scripts/ does the work.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+S := scripts
+
+.PHONY: help deps base tree export kernel base-kernel selftests test review lint check
+
+help:
+	@echo 'make check        everything the project verifies (what CI runs)'
+	@echo 'make test         build the series kernel and selftests, run them on the QEMU matrix'
+	@echo '                  (KERNEL=build/base/Image runs the same against the base)'
+	@echo 'make review       per-patch gates: checkpatch, build, sparse, W=1, htmldocs'
+	@echo 'make tree         build/linux = base + patches/*.patch (FORCE=1 drops unexported work)'
+	@echo 'make export       build/linux base..HEAD -> patches/'
+	@echo 'make kernel       build/Image, build/vmlinux from build/linux'
+	@echo 'make base-kernel  build/base/Image, build/base/vmlinux from the base'
+	@echo 'make selftests    cross-build the KVM selftests of build/linux'
+	@echo 'make deps         install the Debian packages the project needs'
+	@echo 'make lint         shellcheck the pipeline'
+
+deps:
+	@bash $(S)/deps.sh
+
+base: deps
+	@bash $(S)/base.sh
+
+tree: deps
+	@bash $(S)/tree.sh
+
+export:
+	@bash $(S)/export.sh
+
+kernel: deps
+	@bash $(S)/tree.sh --keep-work
+	@bash $(S)/kernel.sh build/linux build series
+
+base-kernel: base
+	@bash $(S)/worktree.sh build/base-linux base
+	@bash $(S)/kernel.sh build/base-linux build/base base
+
+selftests: deps
+	@bash $(S)/tree.sh --keep-work
+	@bash $(S)/selftests.sh build/linux build/selftests
+
+# With KERNEL= given, only the selftests are built and that kernel is booted.
+test: selftests $(if $(KERNEL),,kernel)
+	@KERNEL=$(KERNEL) bash $(S)/test.sh
+
+review: deps
+	@bash $(S)/tree.sh --keep-work
+	@bash $(S)/review.sh
+
+lint: deps
+	@shellcheck -x $(S)/*.sh .ci/run && echo '==> shellcheck: clean'
+
+check: lint review test
+	@echo '==> make check: all gates passed'

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# base.sh: make build/linux a git repository holding the pinned Debian
+# kernel source as one reproducible commit, then base/backout.patch on top,
+# tagged 'base'. Does nothing when that is already there.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if git -C "$TREE" rev-parse -q --verify base >/dev/null 2>&1; then
+	exit 0
+fi
+[ ! -e "$TREE" ] || die "${TREE#"$TOP"/} exists but has no 'base' tag; move it away and retry"
+
+mkdir -p "$CACHE"
+deb_version=$VERSION
+if ! apt-cache madison "$PKG" | awk '{print $3}' | grep -qxF "$VERSION"; then
+	deb_version=$(apt-cache madison "$PKG" | awk '{print $3}' | sort -V | tail -n1)
+	[ -n "$deb_version" ] || die "apt serves no $PKG at all (apt-get update? network?)"
+	warn "***************************************************************"
+	warn "pinned $PKG $VERSION is no longer served; falling back to"
+	warn "$deb_version. Its checksum is not pinned, and base-commit changes."
+	warn "***************************************************************"
+fi
+
+tarball=$CACHE/$PKG-$deb_version.tar.xz
+if [ ! -s "$tarball" ]; then
+	fetch() {
+		local tmp
+		tmp=$(mktemp -d "$CACHE/dl.XXXXXX")
+		# apt drops privileges to _apt, which must be able to write here.
+		chmod 755 "$tmp"
+		(cd "$tmp" && apt-get download "$PKG=$deb_version")
+		dpkg-deb --fsys-tarfile "$tmp"/*.deb |
+			tar -xO "./usr/src/$PKG.tar.xz" >"$tarball.part"
+		rm -rf "$tmp"
+		mv "$tarball.part" "$tarball"
+	}
+	step "$LOGS/base-fetch.log" "fetch $PKG $deb_version into ${CACHE/#$HOME/\~}" fetch
+fi
+
+if [ "$deb_version" = "$VERSION" ]; then
+	sum=$(sha256sum "$tarball" | cut -d' ' -f1)
+	if [ "$sum" != "$SHA256" ]; then
+		mv "$tarball" "$tarball.bad"
+		die "checksum mismatch for $PKG $VERSION: got $sum, pinned $SHA256 (file kept as $tarball.bad)"
+	fi
+fi
+
+# The pristine tree as one commit whose hash only depends on its content.
+export GIT_AUTHOR_NAME="Debian $PKG" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org"
+export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+unpack() {
+	local tmp=$BUILD/linux.unpack
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	tar -xJf "$tarball" -C "$tmp"
+	mv "$tmp/$PKG" "$tmp/linux"
+	cd "$tmp/linux"
+	git init -q
+	git config user.name "$GIT_AUTHOR_NAME"
+	git config user.email "$GIT_AUTHOR_EMAIL"
+	git add -A -f
+	git commit -q -m "Debian $PKG $deb_version"
+	# The backout keeps its own author and date; the committer is fixed
+	# too, so the tag has the same hash on every machine.
+	git am -q --committer-date-is-author-date "$TOP/base/backout.patch"
+	git tag base
+	git config --unset user.name
+	git config --unset user.email
+	cd "$BUILD"
+	mv "$tmp/linux" "$TREE"
+	rmdir "$tmp"
+}
+step "$LOGS/base-unpack.log" "unpack and commit the base tree into ${TREE#"$TOP"/}" unpack
+say "base is $(git -C "$TREE" rev-parse --short base) ($PKG $deb_version + base/backout.patch)"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# export.sh: write base..HEAD of build/linux back to patches/ with
+# git format-patch, cover letter first. The cover letter keeps its subject
+# and text; shortlog, diffstat and base-commit are regenerated. Running it
+# twice changes nothing.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need_tree
+cd "$TREE"
+git diff --quiet HEAD || die "build/linux has uncommitted edits: commit them first"
+n=$(git rev-list --count base..HEAD)
+[ "$n" -gt 0 ] || die "no commits on top of base in build/linux"
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+git format-patch -q --cover-letter --base=base --no-signature -o "$out" base..HEAD
+
+cover=$out/0000-cover-letter.patch
+old=$TOP/patches/0000-cover-letter.patch
+python3 - "$cover" "$old" "$(git log -1 --format=%aD HEAD)" <<'PY'
+import re, sys, os
+cover, old, date = sys.argv[1], sys.argv[2], sys.argv[3]
+new = open(cover).read()
+subject, blurb = "*** SUBJECT HERE ***", "*** BLURB HERE ***"
+if os.path.exists(old):
+    o = open(old).read()
+    subject = re.search(r"^Subject: \[PATCH[^\]]*\] (.*(?:\n[ \t].*)*)", o, re.M).group(1)
+    head_end = o.index("\n\n") + 2
+    # The blurb runs up to git's shortlog ("Name (N):").
+    m = re.search(r"^\S.*\(\d+\):\n", o[head_end:], re.M)
+    blurb = o[head_end:head_end + m.start()].rstrip("\n")
+new = new.replace("*** SUBJECT HERE ***", subject, 1)
+new = new.replace("*** BLURB HERE ***", blurb, 1)
+# Date the cover letter like the last patch, so an export is reproducible.
+new = re.sub(r"^Date: .*$", "Date: " + date, new, count=1, flags=re.M)
+open(cover, "w").write(new)
+PY
+
+mkdir -p "$TOP/patches"
+if diff -rq "$out" "$TOP/patches" >/dev/null 2>&1; then
+	say "patches/ is already up to date ($n patches)"
+else
+	rm -f "$TOP"/patches/*.patch
+	cp "$out"/*.patch "$TOP/patches/"
+	say "exported $n patches and a cover letter to patches/"
+fi
+git rev-parse HEAD >"$BUILD/.synced"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# initramfs.sh SELFTESTS LIST OUT: pack busybox, scripts/guest-init and the
+# programs named in LIST (taken from the selftests output SELFTESTS) into
+# the gzip'd cpio OUT.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+selftests=$1 list=$2 out=$3
+root=$(mktemp -d "$BUILD/initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests}
+cp "$CACHE/busybox" "$root/bin/busybox"
+cp "$TOP/scripts/guest-init" "$root/init"
+chmod 755 "$root/init"
+cp "$list" "$root/tests/list"
+while read -r name _; do
+	case $name in '' | '#'*) continue ;; esac
+	[ -x "$selftests/$name" ] || die "test program $name is listed but was not built (${selftests#"$TOP"/})"
+	mkdir -p "$root/tests/$(dirname "$name")"
+	cp "$selftests/$name" "$root/tests/$name"
+done <"$list"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$out.part"
+mv "$out.part" "$out"

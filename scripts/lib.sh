@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# Common helpers for the pipeline scripts. Sourced, never run.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+TREE=$BUILD/linux
+LOGS=$BUILD/logs
+CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-serror}
+ARCH=arm64
+CROSS_COMPILE=aarch64-linux-gnu-
+export ARCH CROSS_COMPILE
+mkdir -p "$LOGS"
+
+say() { printf '==> %s\n' "$*"; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
+
+# step LOG DESCRIPTION CMD...: run CMD with its output in LOG, print what it
+# does and how long it took; on failure, say so, show the log's tail and
+# where the whole log is.
+step() {
+	local log=$1 what=$2 start rc=0
+	shift 2
+	start=$(date +%s)
+	printf '==> %s ... ' "$what"
+	"$@" >"$log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		printf 'failed after %ss\n' "$(($(date +%s) - start))"
+		tail -n 20 "$log" | sed 's/^/    /' >&2
+		die "$what (exit $rc); log: ${log#"$TOP"/}"
+	fi
+	printf 'done in %ss\n' "$(($(date +%s) - start))"
+}
+
+# The pinned base: PKG, VERSION, SHA256 (of the source tarball inside the .deb).
+# shellcheck source=SCRIPTDIR/../base/pin
+. "$TOP/base/pin"
+
+# The compiler command, through ccache when it is installed.
+kcc() {
+	if command -v ccache >/dev/null; then
+		echo "ccache ${CROSS_COMPILE}gcc"
+	else
+		echo "${CROSS_COMPILE}gcc"
+	fi
+}
+
+need_tree() {
+	git -C "$TREE" rev-parse -q --verify base >/dev/null 2>&1 ||
+		die "no kernel tree at ${TREE#"$TOP"/}: run 'make tree' first"
+}

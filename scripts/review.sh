@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# review.sh: the maintainer's gates, patch by patch on top of the base, in
+# the work tree build/review-linux (build/linux is not touched):
+#
+#   checkpatch  scripts/checkpatch.pl --strict: no errors, warnings or checks
+#   build       the kernel builds with the patch applied
+#   sparse/W=1  no new C=2 sparse or W=1 warnings, compared with the base, in
+#               the kernel .c files the series touches
+#   selftests   if the patch touches them, the KVM selftests build, with no
+#               compiler warnings in the files it touches
+#   htmldocs    if the patch touches Documentation/, SPHINXDIRS=virt htmldocs
+#               reports no warning the base does not
+#
+# Prints one line per patch and gate; fails if any gate fails.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need_tree
+
+wt=build/review-linux
+src=$TOP/$wt
+rlogs=$LOGS/review
+rm -rf "$rlogs"
+mkdir -p "$rlogs"
+mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..HEAD)
+[ ${#commits[@]} -gt 0 ] || { say "review: no patches on top of base"; exit 0; }
+
+# Kernel C files the series touches: the sparse/W=1 set for every patch.
+mapfile -t cfiles < <(git -C "$TREE" diff --name-only base HEAD -- '*.c' ':!tools/' ':!Documentation/' ':!samples/')
+
+# warnings OUT FILE...: C=2 and W=1 diagnostics for FILE's object, with
+# line and column numbers dropped so that moved code compares equal.
+warnings() {
+	local out=$1 f
+	shift
+	: >"$out"
+	for f in "$@"; do
+		[ -f "$src/$f" ] || continue
+		make -C "$src" O=obj CC="$(kcc)" C=2 W=1 "${f%.c}.o" 2>&1 |
+			grep -E '(warning|error):' |
+			sed -E 's#^(\.\./)+##; s#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' >>"$out" || true
+	done
+	sort -o "$out" "$out"
+}
+docs() {
+	make -C "$src" O=obj SPHINXDIRS=virt htmldocs >"$1.log" 2>&1 || return 1
+	grep -E 'WARNING|ERROR' "$1.log" | sed -E 's#^(\.\./)+##; s#:[0-9]+:#:#; s#/work/[^ ]*/Documentation#Documentation#' |
+		sort >"$1" || true
+}
+
+bash "$TOP/scripts/worktree.sh" "$wt" base
+say "review: baseline on the base"
+step "$rlogs/base-build.log" "build the base in $wt" bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/review" review
+step "$rlogs/base-warnings.log" "sparse and W=1 on ${#cfiles[@]} files at the base" warnings "$rlogs/base.warn" "${cfiles[@]}"
+docs_base_done=0
+
+fails=0
+i=0
+for c in "${commits[@]}"; do
+	i=$((i + 1))
+	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	tag=$(printf '%02d' "$i")
+	printf '\n[%s/%s] %s\n' "$i" "${#commits[@]}" "$subj"
+	git -C "$src" checkout -q --detach "$c"
+	mapfile -t touched < <(git -C "$src" diff --name-only "$c^" "$c")
+
+	result() { # GATE OK|FAIL DETAIL
+		printf '  %-11s %-4s %s\n' "$1" "$2" "$3"
+		[ "$2" = ok ] || [ "$2" = n/a ] || fails=$((fails + 1))
+	}
+
+	git -C "$src" format-patch -1 --stdout "$c" >"$rlogs/$tag.patch"
+	(cd "$src" && scripts/checkpatch.pl --strict "$rlogs/$tag.patch") >"$rlogs/$tag-checkpatch.log" 2>&1 || true
+	if grep -q '^total: 0 errors, 0 warnings, 0 checks' "$rlogs/$tag-checkpatch.log"; then
+		result checkpatch ok ""
+	else
+		result checkpatch FAIL "$(grep -cE '^(ERROR|WARNING|CHECK)' "$rlogs/$tag-checkpatch.log") finding(s); log: ${rlogs#"$TOP"/}/$tag-checkpatch.log"
+	fi
+
+	if bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/review" review >"$rlogs/$tag-build.log" 2>&1; then
+		result build ok ""
+	else
+		result build FAIL "log: ${rlogs#"$TOP"/}/$tag-build.log and ${LOGS#"$TOP"/}/review-build.log"
+	fi
+
+	warnings "$rlogs/$tag.warn" "${cfiles[@]}"
+	new=$(comm -13 "$rlogs/base.warn" "$rlogs/$tag.warn")
+	if [ -z "$new" ]; then
+		result sparse/W=1 ok "${#cfiles[@]} files, $(wc -l <"$rlogs/$tag.warn") warning(s) as on the base"
+	else
+		printf '%s\n' "$new" >"$rlogs/$tag-new-warnings.log"
+		result sparse/W=1 FAIL "$(wc -l <<<"$new") new: $(head -n1 <<<"$new")"
+	fi
+
+	if printf '%s\n' "${touched[@]}" | grep -q '^tools/testing/selftests/kvm/'; then
+		if make -C "$src" O=obj headers_install INSTALL_HDR_PATH="$BUILD/review-headers" >"$rlogs/$tag-selftests.log" 2>&1 &&
+			make -C "$src/tools/testing/selftests/kvm" -j"$(nproc)" CC="$(kcc)" \
+				OUTPUT="$BUILD/review-selftests" INSTALL_HDR_PATH="$BUILD/review-headers" \
+				KHDR_INCLUDES="-isystem $BUILD/review-headers/include" LDFLAGS=-static \
+				>>"$rlogs/$tag-selftests.log" 2>&1; then
+			mine=$(printf '%s\n' "${touched[@]}" | sed -n 's#^tools/testing/selftests/kvm/##p' | paste -sd'|')
+			if grep -E "($mine).*warning:" "$rlogs/$tag-selftests.log" >/dev/null; then
+				result selftests FAIL "compiler warnings; log: ${rlogs#"$TOP"/}/$tag-selftests.log"
+			else
+				result selftests ok ""
+			fi
+		else
+			result selftests FAIL "build failed; log: ${rlogs#"$TOP"/}/$tag-selftests.log"
+		fi
+	else
+		result selftests n/a ""
+	fi
+
+	if printf '%s\n' "${touched[@]}" | grep -q '^Documentation/'; then
+		if [ $docs_base_done -eq 0 ]; then
+			git -C "$src" checkout -q --detach base
+			docs "$rlogs/base.docwarn" || die "htmldocs fails on the base; log: ${rlogs#"$TOP"/}/base.docwarn.log"
+			git -C "$src" checkout -q --detach "$c"
+			docs_base_done=1
+		fi
+		if docs "$rlogs/$tag.docwarn"; then
+			new=$(comm -13 "$rlogs/base.docwarn" "$rlogs/$tag.docwarn")
+			if [ -z "$new" ]; then
+				result htmldocs ok "$(wc -l <"$rlogs/$tag.docwarn") warning(s) as on the base"
+			else
+				result htmldocs FAIL "$(wc -l <<<"$new") new: $(head -n1 <<<"$new")"
+			fi
+		else
+			result htmldocs FAIL "build failed; log: ${rlogs#"$TOP"/}/$tag.docwarn.log"
+		fi
+	else
+		result htmldocs n/a ""
+	fi
+done
+
+echo
+if [ $fails -ne 0 ]; then
+	die "review: $fails gate(s) failed over ${#commits[@]} patches; logs in ${rlogs#"$TOP"/}/"
+fi
+say "review: all gates passed on ${#commits[@]} patches"

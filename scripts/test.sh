@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# test.sh: boot KERNEL (default build/Image) under qemu-system-aarch64 on
+# each configuration of the matrix, run the listed selftests inside, and
+# judge every boot's console log (kept in build/logs/). Ends with
+# "N passed, N failed"; non-zero exit on any failed or missing result,
+# timeout or kernel splat.
+#
+#   KERNEL=...        kernel Image to boot
+#   CONFIGS="vhe ..." subset of the matrix to run
+#   BOOT_TIMEOUT=s    bound on one boot (default 240)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernel=${KERNEL:-$BUILD/Image}
+[ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' (or 'make base-kernel')"
+kernel=$(cd "$(dirname "$kernel")" && pwd)/$(basename "$kernel")
+case $kernel in
+"$BUILD"/base/*) label=base ;;
+"$BUILD"/*) label=series ;;
+*) label=custom ;;
+esac
+selftests=${SELFTESTS:-$BUILD/selftests}
+boot_timeout=${BOOT_TIMEOUT:-240}
+
+# The matrix: name, QEMU -cpu, extra kernel command line.
+matrix=(
+	"vhe|max|"
+	"nvhe|max|kvm-arm.mode=nvhe"
+	"nvhe-noras|cortex-a57|"
+)
+
+list=$BUILD/test.list
+cat "$TOP/tests/regression.list" "$TOP/tests/series.list" | grep -v '^\s*\(#\|$\)' >"$list"
+initrd=$BUILD/test-initramfs.cpio.gz
+step "$LOGS/initramfs.log" "pack $(wc -l <"$list") test programs into an initramfs" \
+	bash "$TOP/scripts/initramfs.sh" "$selftests" "$list" "$initrd"
+
+total_pass=0 total_fail=0 total_skip=0
+for row in "${matrix[@]}"; do
+	IFS='|' read -r name qcpu append <<<"$row"
+	case " ${CONFIGS:-vhe nvhe nvhe-noras} " in *" $name "*) ;; *) continue ;; esac
+	log=$LOGS/test-$label-$name.log
+	start=$(date +%s)
+	printf '==> boot %s kernel on %s (-cpu %s%s) ... ' "$label" "$name" "$qcpu" "${append:+, $append}"
+	rc=0
+	timeout -k 5 "$boot_timeout" qemu-system-aarch64 \
+		-machine virt,virtualization=on,gic-version=3 -cpu "$qcpu" \
+		-smp 2 -m 2G -nographic -no-reboot -monitor none -serial stdio -nic none \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyAMA0 panic=-1 loglevel=5 $append" \
+		</dev/null >"$log" 2>&1 || rc=$?
+	secs=$(($(date +%s) - start))
+	case $rc in
+	0) printf 'done in %ss\n' "$secs" ;;
+	124 | 137) printf 'TIMEOUT after %ss\n' "$secs" ;;
+	*) printf 'qemu exited %s after %ss\n' "$rc" "$secs" ;;
+	esac
+	summary=$(python3 "$TOP/scripts/results.py" "$log" "$list" "$label/$name")
+	sed '$d' <<<"$summary"
+	read -r _ p f s <<<"$(tail -n1 <<<"$summary")"
+	if [ "$rc" -ne 0 ]; then
+		echo "  (qemu) FAIL exit $rc; the log ends with:"
+		tail -n 3 "$log" | sed 's/^/    /'
+		f=$((f + 1))
+	fi
+	[ "$f" -eq 0 ] || echo "  log: ${log#"$TOP"/}"
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+done
+
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" -eq 0 ]

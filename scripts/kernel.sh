@@ -15,7 +15,7 @@ frags=("$TOP"/config/kvm-host.config "$src"/tools/testing/selftests/kvm/config)
 mkdir -p "$obj" "$dest"
 
 # Keep the object directory out of git status in every work tree.
-exclude=$(git -C "$src" rev-parse --git-common-dir)/info/exclude
+exclude=$(git -C "$src" rev-parse --path-format=absolute --git-common-dir)/info/exclude
 grep -qx '/obj/' "$exclude" 2>/dev/null || echo '/obj/' >>"$exclude"
 
 sig=$(cat "${frags[@]}" | sha256sum | cut -c1-16)

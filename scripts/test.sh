@@ -8,6 +8,8 @@
 #   KERNEL=...        kernel Image to boot
 #   CONFIGS="vhe ..." subset of the matrix to run
 #   BOOT_TIMEOUT=s    bound on one boot (default 240)
+#   LISTS="a b"       test lists to run (default tests/regression.list
+#                     tests/series.list)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -30,7 +32,8 @@ matrix=(
 )
 
 list=$BUILD/test.list
-cat "$TOP/tests/regression.list" "$TOP/tests/series.list" | grep -v '^\s*\(#\|$\)' >"$list"
+lists=${LISTS:-tests/regression.list tests/series.list}
+(cd "$TOP" && cat $lists) | grep -v '^\s*\(#\|$\)' >"$list"
 initrd=$BUILD/test-initramfs.cpio.gz
 step "$LOGS/initramfs.log" "pack $(wc -l <"$list") test programs into an initramfs" \
 	bash "$TOP/scripts/initramfs.sh" "$selftests" "$list" "$initrd"

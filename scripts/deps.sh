@@ -14,7 +14,7 @@ pkgs=(
 	dpkg-dev                            # dpkg-deb, to unpack downloaded packages
 	sparse                              # make C=2
 	python3 python3-sphinx python3-sphinx-rtd-theme python3-yaml # htmldocs
-	perl                                # checkpatch.pl
+	perl python3-ply python3-git        # checkpatch.pl and its spdxcheck.py
 	shellcheck                          # lints the pipeline's own scripts
 )
 

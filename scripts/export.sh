@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # export.sh: write base..HEAD of build/linux back to patches/ with
-# git format-patch, cover letter first. The cover letter keeps its subject
-# and text; shortlog, diffstat and base-commit are regenerated. Running it
-# twice changes nothing.
+# git format-patch, cover letter first, addressed with get_maintainer.pl.
+# The cover letter keeps its subject and text; shortlog, diffstat and
+# base-commit are regenerated. Running it twice changes nothing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_tree
@@ -13,7 +13,22 @@ n=$(git rev-list --count base..HEAD)
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-git format-patch -q --cover-letter --base=base --no-signature -o "$out" base..HEAD
+fmt=(git format-patch -q --cover-letter --base=base --no-signature -o "$out")
+"${fmt[@]}" base..HEAD
+
+# Recipients from the tree's own MAINTAINERS: maintainers in To:, the
+# reviewers, supporters and lists in Cc:.
+to=() cc=()
+while IFS= read -r line; do
+	addr=${line% (*}
+	case $line in
+	*"(maintainer:"*) to+=(--to="$addr") ;;
+	*) cc+=(--cc="$addr") ;;
+	esac
+done < <(scripts/get_maintainer.pl --no-git --no-git-fallback --no-tree "$out"/0*-*.patch |
+	grep -v '^$' || true)
+rm -f "$out"/*.patch
+"${fmt[@]}" "${to[@]}" "${cc[@]}" base..HEAD
 
 cover=$out/0000-cover-letter.patch
 old=$TOP/patches/0000-cover-letter.patch

@@ -8,7 +8,10 @@ LOGS=$BUILD/logs
 CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-serror}
 ARCH=arm64
 CROSS_COMPILE=aarch64-linux-gnu-
-export ARCH CROSS_COMPILE
+# Debian's python3 (and its apt-installed modules: ply, git, sphinx) before
+# any other python3 a user or tool has put first on PATH.
+PATH=/usr/bin:/bin:$PATH
+export ARCH CROSS_COMPILE PATH
 mkdir -p "$LOGS"
 
 say() { printf '==> %s\n' "$*"; }

@@ -3,6 +3,8 @@
 # the work tree build/review-linux (build/linux is not touched):
 #
 #   checkpatch  scripts/checkpatch.pl --strict: no errors, warnings or checks
+#               (a new file must be covered by MAINTAINERS instead of
+#               raising checkpatch's "does MAINTAINERS need updating?")
 #   build       the kernel builds with the patch applied
 #   sparse/W=1  no new C=2 sparse or W=1 warnings, compared with the base, in
 #               the kernel .c files the series touches
@@ -27,8 +29,10 @@ mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..HEAD)
 # Kernel C files the series touches: the sparse/W=1 set for every patch.
 mapfile -t cfiles < <(git -C "$TREE" diff --name-only base HEAD -- '*.c' ':!tools/' ':!Documentation/' ':!samples/')
 
-# warnings OUT FILE...: C=2 and W=1 diagnostics for FILE's object, with
-# line and column numbers dropped so that moved code compares equal.
+# warnings OUT FILE...: C=2 and W=1 diagnostics in FILE and in the headers
+# it includes, with line and column numbers dropped so that moved code
+# compares equal. (Objects make rebuilds on the way, such as the vDSO, are
+# not FILE's business.)
 warnings() {
 	local out=$1 f
 	shift
@@ -37,7 +41,8 @@ warnings() {
 		[ -f "$src/$f" ] || continue
 		make -C "$src" O=obj CC="$(kcc)" C=2 W=1 "${f%.c}.o" 2>&1 |
 			grep -E '(warning|error):' |
-			sed -E 's#^(\.\./)+##; s#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' >>"$out" || true
+			sed -E 's#^(\.\./)+##; s#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' |
+			grep -E "^($f|[^:]*\.h):" >>"$out" || true
 	done
 	sort -o "$out" "$out"
 }
@@ -69,11 +74,25 @@ for c in "${commits[@]}"; do
 	}
 
 	git -C "$src" format-patch -1 --stdout "$c" >"$rlogs/$tag.patch"
-	(cd "$src" && scripts/checkpatch.pl --strict "$rlogs/$tag.patch") >"$rlogs/$tag-checkpatch.log" 2>&1 || true
-	if grep -q '^total: 0 errors, 0 warnings, 0 checks' "$rlogs/$tag-checkpatch.log"; then
-		result checkpatch ok ""
-	else
+	# checkpatch asks of every patch that adds a file whether MAINTAINERS
+	# needs updating (FILE_PATH_CHANGES). That question gets its answer
+	# here instead: each added file must be covered by a MAINTAINERS entry
+	# with a maintainer of its own, not only by THE REST.
+	(cd "$src" && scripts/checkpatch.pl --strict --ignore FILE_PATH_CHANGES "$rlogs/$tag.patch") \
+		>"$rlogs/$tag-checkpatch.log" 2>&1 || true
+	uncovered=
+	while read -r f; do
+		(cd "$src" && scripts/get_maintainer.pl --no-git --no-git-fallback -f "$f") |
+			grep '(maintainer:' | grep -qv 'THE REST' || uncovered+=" $f"
+	done < <(git -C "$src" diff --diff-filter=A --name-only "$c^" "$c")
+	if ! grep -q '^total: 0 errors, 0 warnings, 0 checks' "$rlogs/$tag-checkpatch.log"; then
 		result checkpatch FAIL "$(grep -cE '^(ERROR|WARNING|CHECK)' "$rlogs/$tag-checkpatch.log") finding(s); log: ${rlogs#"$TOP"/}/$tag-checkpatch.log"
+	elif [ -n "$uncovered" ]; then
+		result checkpatch FAIL "new file(s) not covered by MAINTAINERS:$uncovered"
+	elif grep -q 'Traceback' "$rlogs/$tag-checkpatch.log"; then
+		result checkpatch FAIL "a checkpatch helper crashed; log: ${rlogs#"$TOP"/}/$tag-checkpatch.log"
+	else
+		result checkpatch ok ""
 	fi
 
 	if bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/review" review >"$rlogs/$tag-build.log" 2>&1; then

@@ -61,9 +61,11 @@ unpack() {
 	git config user.email "$GIT_AUTHOR_EMAIL"
 	git add -A -f
 	git commit -q -m "Debian $PKG $deb_version"
-	# The backout keeps its own author and date; the committer is fixed
-	# too, so the tag has the same hash on every machine.
-	git am -q --committer-date-is-author-date "$TOP/base/backout.patch"
+	# The backout is committed by its own author at its own date, so the
+	# tag has the same hash on every machine too.
+	GIT_COMMITTER_NAME=$(sed -n 's/^From: \(.*\) <.*/\1/p' "$TOP/base/backout.patch") \
+		GIT_COMMITTER_EMAIL=$(sed -n 's/^From: .* <\(.*\)>$/\1/p' "$TOP/base/backout.patch") \
+		git am -q --committer-date-is-author-date "$TOP/base/backout.patch"
 	git tag base
 	git config --unset user.name
 	git config --unset user.email
@@ -72,4 +74,8 @@ unpack() {
 	rmdir "$tmp"
 }
 step "$LOGS/base-unpack.log" "unpack and commit the base tree into ${TREE#"$TOP"/}" unpack
+got=$(git -C "$TREE" rev-parse base)
+if [ "$deb_version" = "$VERSION" ] && [ "$got" != "$BASE_COMMIT" ]; then
+	die "the base came out as $got, not the pinned $BASE_COMMIT: patches/ name the wrong base-commit (log: ${LOGS#"$TOP"/}/base-unpack.log)"
+fi
 say "base is $(git -C "$TREE" rev-parse --short base) ($PKG $deb_version + base/backout.patch)"

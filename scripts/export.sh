@@ -20,13 +20,13 @@ fmt=(git format-patch -q --cover-letter --base=base --no-signature -o "$out")
 # reviewers, supporters and lists in Cc:.
 to=() cc=()
 while IFS= read -r line; do
-	addr=${line% (*}
+	addr=${line%% (*}
 	case $line in
 	*"(maintainer:"*) to+=(--to="$addr") ;;
 	*) cc+=(--cc="$addr") ;;
 	esac
-done < <(scripts/get_maintainer.pl --no-git --no-git-fallback --no-tree "$out"/0*-*.patch |
-	grep -v '^$' || true)
+done < <(find "$out" -name '*.patch' ! -name '0000-cover-letter.patch' -print0 |
+	xargs -0 scripts/get_maintainer.pl --no-git --no-git-fallback | grep -v '^$' || true)
 rm -f "$out"/*.patch
 "${fmt[@]}" "${to[@]}" "${cc[@]}" base..HEAD
 

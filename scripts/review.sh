@@ -95,19 +95,25 @@ for c in "${commits[@]}"; do
 		result checkpatch ok ""
 	fi
 
-	if bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/review" review >"$rlogs/$tag-build.log" 2>&1; then
-		result build ok ""
+	# Documentation/ and tools/ are not part of the kernel build.
+	if ! printf '%s\n' "${touched[@]}" | grep -qv '^\(Documentation\|tools\)/'; then
+		result build n/a "no kernel source touched"
+		result sparse/W=1 n/a "no kernel source touched"
 	else
-		result build FAIL "log: ${rlogs#"$TOP"/}/$tag-build.log and ${LOGS#"$TOP"/}/review-build.log"
-	fi
+		if bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/review" review >"$rlogs/$tag-build.log" 2>&1; then
+			result build ok ""
+		else
+			result build FAIL "log: ${rlogs#"$TOP"/}/$tag-build.log and ${LOGS#"$TOP"/}/review-build.log"
+		fi
 
-	warnings "$rlogs/$tag.warn" "${cfiles[@]}"
-	new=$(comm -13 "$rlogs/base.warn" "$rlogs/$tag.warn")
-	if [ -z "$new" ]; then
-		result sparse/W=1 ok "${#cfiles[@]} files, $(wc -l <"$rlogs/$tag.warn") warning(s) as on the base"
-	else
-		printf '%s\n' "$new" >"$rlogs/$tag-new-warnings.log"
-		result sparse/W=1 FAIL "$(wc -l <<<"$new") new: $(head -n1 <<<"$new")"
+		warnings "$rlogs/$tag.warn" "${cfiles[@]}"
+		new=$(comm -13 "$rlogs/base.warn" "$rlogs/$tag.warn")
+		if [ -z "$new" ]; then
+			result sparse/W=1 ok "${#cfiles[@]} files, $(wc -l <"$rlogs/$tag.warn") warning(s) as on the base"
+		else
+			printf '%s\n' "$new" >"$rlogs/$tag-new-warnings.log"
+			result sparse/W=1 FAIL "$(wc -l <<<"$new") new: $(head -n1 <<<"$new")"
+		fi
 	fi
 
 	if printf '%s\n' "${touched[@]}" | grep -q '^tools/testing/selftests/kvm/'; then

@@ -32,8 +32,8 @@ matrix=(
 )
 
 list=$BUILD/test.list
-lists=${LISTS:-tests/regression.list tests/series.list}
-(cd "$TOP" && cat $lists) | grep -v '^\s*\(#\|$\)' >"$list"
+read -ra lists <<<"${LISTS:-tests/regression.list tests/series.list}"
+(cd "$TOP" && cat "${lists[@]}") | grep -v '^\s*\(#\|$\)' >"$list"
 initrd=$BUILD/test-initramfs.cpio.gz
 step "$LOGS/initramfs.log" "pack $(wc -l <"$list") test programs into an initramfs" \
 	bash "$TOP/scripts/initramfs.sh" "$selftests" "$list" "$initrd"

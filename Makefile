@@ -16,7 +16,7 @@ help:
 	@echo 'make base-kernel  build/base/Image, build/base/vmlinux from the base'
 	@echo 'make selftests    cross-build the KVM selftests of build/linux'
 	@echo 'make deps         install the Debian packages the project needs'
-	@echo 'make lint         shellcheck the pipeline'
+	@echo 'make lint         shellcheck the pipeline; check the test judge on crafted logs'
 
 deps:
 	@bash $(S)/deps.sh
@@ -52,6 +52,7 @@ review: deps
 
 lint: deps
 	@shellcheck -x $(S)/*.sh .ci/run && echo '==> shellcheck: clean'
+	@bash $(S)/check-results.sh
 
 check: lint review test
 	@echo '==> make check: all gates passed'

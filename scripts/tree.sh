@@ -52,11 +52,18 @@ fi
 
 git reset -q --hard
 git checkout -q --detach base
-if [ ${#series[@]} -gt 0 ] && ! git am -q --committer-date-is-author-date "${series[@]}" >"$LOGS/tree.log" 2>&1; then
-	git am --abort || true
-	git checkout -q "$head"
-	die "git am failed: $(grep -m1 'Patch failed\|Applying' "$LOGS/tree.log" || echo see log); log: ${LOGS#"$TOP"/}/tree.log"
-fi
+: >"$LOGS/tree.log"
+for p in "${series[@]}"; do
+	# Each patch is committed by its author at its date: no git identity
+	# is needed, and the commits get the hashes they were exported with.
+	if ! GIT_COMMITTER_NAME=$(sed -n '1,/^$/s/^From: \(.*\) <.*/\1/p' "$p") \
+		GIT_COMMITTER_EMAIL=$(sed -n '1,/^$/s/^From: .* <\(.*\)>$/\1/p' "$p") \
+		git am -q --committer-date-is-author-date "$p" >>"$LOGS/tree.log" 2>&1; then
+		git am --abort || true
+		git checkout -q "$head"
+		die "patches/$(basename "$p") does not apply (git am); log: ${LOGS#"$TOP"/}/tree.log"
+	fi
+done
 git checkout -q -B series
 git rev-parse HEAD >"$BUILD/.synced"
 say "build/linux is base + ${#series[@]} patches ($(git rev-parse --short HEAD)) on branch 'series'"

@@ -16,9 +16,11 @@ set -euo pipefail
 kernel=${KERNEL:-$BUILD/Image}
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' (or 'make base-kernel')"
 kernel=$(cd "$(dirname "$kernel")" && pwd)/$(basename "$kernel")
+# Logs are named after the kernel: build/Image is the series, build/NAME/Image
+# is NAME (base, ...), anything else is "custom".
 case $kernel in
-"$BUILD"/base/*) label=base ;;
-"$BUILD"/*) label=series ;;
+"$BUILD"/Image) label=series ;;
+"$BUILD"/*/Image) label=$(basename "$(dirname "$kernel")") ;;
 *) label=custom ;;
 esac
 selftests=${SELFTESTS:-$BUILD/selftests}

@@ -3,13 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help deps base tree export kernel base-kernel selftests test review lint check
+.PHONY: help deps base tree export kernel base-kernel selftests test review bench lint check
 
 help:
 	@echo 'make check        everything the project verifies (what CI runs)'
 	@echo 'make test         build the series kernel and selftests, run them on the QEMU matrix'
 	@echo '                  (KERNEL=build/base/Image runs the same against the base)'
 	@echo 'make review       per-patch gates: checkpatch, build, sparse, W=1, htmldocs'
+	@echo 'make bench        cost of the series next to the base, in guest instructions'
 	@echo 'make tree         build/linux = base + patches/*.patch (FORCE=1 drops unexported work)'
 	@echo 'make export       build/linux base..HEAD -> patches/'
 	@echo 'make kernel       build/Image, build/vmlinux from build/linux'
@@ -50,9 +51,12 @@ review: deps
 	@bash $(S)/tree.sh --keep-work
 	@bash $(S)/review.sh
 
+bench: selftests kernel base-kernel
+	@bash $(S)/bench.sh
+
 lint: deps
 	@shellcheck -x $(S)/*.sh .ci/run && echo '==> shellcheck: clean'
 	@bash $(S)/check-results.sh
 
-check: lint review test
+check: lint review test bench
 	@echo '==> make check: all gates passed'

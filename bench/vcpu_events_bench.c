@@ -10,6 +10,7 @@
  * deltas count instructions and the figures repeat exactly.
  *
  * Output, one line per row: "<row> <instructions per op>" or "<row> n/a".
+ * Usage: vcpu_events_bench [calls per row, default 20000]
  * Only the installed uapi headers are used.
  */
 #include <errno.h>
@@ -104,19 +105,29 @@ static void setup(void)
 		die("KVM_SET_ONE_REG x1");
 }
 
+/*
+ * Each figure is the cheapest of BLOCKS timed blocks of calls: a block that
+ * the timer tick lands in (every few million instructions) does not count.
+ */
+#define BLOCKS 10
+
 /* Instructions per call of ioctl(vcpu, cmd, arg), or -1 if it fails. */
 static long per_ioctl(unsigned long cmd, void *arg, long n, int expect_fail)
 {
-	uint64_t t0, t1;
-	long i;
+	long b, i, best = -1;
+	uint64_t t0;
 
 	if ((ioctl(vcpu_fd, cmd, arg) != 0) != expect_fail)
 		return -1;
-	t0 = now();
-	for (i = 0; i < n; i++)
-		ioctl(vcpu_fd, cmd, arg);
-	t1 = now();
-	return (t1 - t0) / n;
+	for (b = 0; b < BLOCKS; b++) {
+		t0 = now();
+		for (i = 0; i < n / BLOCKS; i++)
+			ioctl(vcpu_fd, cmd, arg);
+		t0 = (now() - t0) / (n / BLOCKS);
+		if (best < 0 || (long)t0 < best)
+			best = t0;
+	}
+	return best;
 }
 
 static void run_to_mmio_exit(void)
@@ -131,16 +142,20 @@ static void run_to_mmio_exit(void)
 
 static long per_round_trip(long n)
 {
-	uint64_t t0, t1;
-	long i;
+	long b, i, best = -1;
+	uint64_t t0;
 
 	/* The first run faults the guest's code page in: time the others. */
 	run_to_mmio_exit();
-	t0 = now();
-	for (i = 0; i < n; i++)
-		run_to_mmio_exit();
-	t1 = now();
-	return (t1 - t0) / n;
+	for (b = 0; b < BLOCKS; b++) {
+		t0 = now();
+		for (i = 0; i < n / BLOCKS; i++)
+			run_to_mmio_exit();
+		t0 = (now() - t0) / (n / BLOCKS);
+		if (best < 0 || (long)t0 < best)
+			best = t0;
+	}
+	return best;
 }
 
 static void row(const char *name, long v)

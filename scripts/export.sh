@@ -40,10 +40,20 @@ subject, blurb = "*** SUBJECT HERE ***", "*** BLURB HERE ***"
 if os.path.exists(old):
     o = open(old).read()
     subject = re.search(r"^Subject: \[PATCH[^\]]*\] (.*(?:\n[ \t].*)*)", o, re.M).group(1)
-    head_end = o.index("\n\n") + 2
-    # The blurb runs up to git's shortlog ("Name (N):").
-    m = re.search(r"^\S.*\(\d+\):\n", o[head_end:], re.M)
-    blurb = o[head_end:head_end + m.start()].rstrip("\n")
+    lines = o[o.index("\n\n") + 2:].split("\n")
+    # The blurb runs up to git's shortlog, which sits right above the
+    # diffstat: groups of "Name (N):" each followed by indented subjects.
+    i = next(n for n, l in enumerate(lines) if re.match(r"^ \S.* \| +\d+", l))
+    end = i
+    while True:
+        j = end - 1
+        while j >= 0 and (lines[j] == "" or lines[j].startswith("  ")):
+            j -= 1
+        if j >= 0 and re.match(r"^\S.* \(\d+\):$", lines[j]) and lines[j + 1].startswith("  "):
+            end = j
+        else:
+            break
+    blurb = "\n".join(lines[:end]).rstrip("\n")
 new = new.replace("*** SUBJECT HERE ***", subject, 1)
 new = new.replace("*** BLURB HERE ***", blurb, 1)
 # Date the cover letter like the last patch, so an export is reproducible.

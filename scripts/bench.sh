@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# bench.sh: what the series costs, side by side with the base, in guest
+# instructions. Boots build/base/Image and build/Image on -cpu max under
+# "-icount shift=0,sleep=off" (guest time then counts instructions, idle
+# time included: the figures repeat
+# exactly), runs bench/vcpu_events_bench in each, compares the world-switch
+# objects of the two builds and their text size, prints a table, writes it
+# to docs/benchmarks.md, and fails if a target is missed:
+#
+#   GET at most 60 instructions above the floor, every SET at most 110;
+#   the MMIO round trip within 0.5% of the base's; the world-switch code
+#   identical to the base's; kernel text growth under 1 KiB.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+for f in "$BUILD"/Image "$BUILD"/vmlinux "$BUILD"/base/Image "$BUILD"/base/vmlinux; do
+	[ -f "$f" ] || die "no ${f#"$TOP"/}: run 'make kernel base-kernel'"
+done
+out=$BUILD/bench
+mkdir -p "$out/bin"
+
+step "$LOGS/bench-build.log" "cross-build bench/vcpu_events_bench (static)" \
+	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$BUILD/headers/include" \
+	-o "$out/bin/vcpu_events_bench" "$TOP/bench/vcpu_events_bench.c"
+echo "vcpu_events_bench 300" >"$out/list"
+step "$LOGS/bench-initramfs.log" "pack it into an initramfs" \
+	bash "$TOP/scripts/initramfs.sh" "$out/bin" "$out/list" "$out/initramfs.cpio.gz"
+
+declare -A val
+for k in base series; do
+	img=$BUILD/Image
+	[ $k = base ] && img=$BUILD/base/Image
+	log=$LOGS/bench-$k.log
+	step "$log.qemu" "boot the $k kernel under -icount shift=0 and measure" \
+		timeout -k 5 600 qemu-system-aarch64 \
+		-machine virt,virtualization=on,gic-version=3 -cpu max -smp 1 -m 1G \
+		-icount shift=0,sleep=off -nographic -no-reboot -monitor none -serial stdio -nic none \
+		-kernel "$img" -initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyAMA0 panic=-1 loglevel=5 nokaslr norandmaps randomize_kstack_offset=off"
+	cp "$log.qemu" "$log"
+	grep -q '^@@@ END vcpu_events_bench rc=0' "$log" ||
+		die "the benchmark did not finish on the $k kernel; log: ${log#"$TOP"/}"
+	while read -r name v; do
+		val[$k.$name]=$v
+	done < <(sed -n '/^@@@ RUN vcpu_events_bench/,/^@@@ END/p' "$log" | tr -d '\r' | grep -E '^[a-z_]+ ([0-9]+|n/a)$')
+done
+
+fails=()
+rows=(floor get_one_reg_pc get_vcpu_events set_vcpu_events_none set_vcpu_events_pending set_vcpu_events_esr mmio_round_trip)
+declare -A what=(
+	[floor]="floor: ioctl the vcpu does not know"
+	[get_one_reg_pc]="KVM_GET_ONE_REG of PC"
+	[get_vcpu_events]="KVM_GET_VCPU_EVENTS"
+	[set_vcpu_events_none]="KVM_SET_VCPU_EVENTS, nothing pending"
+	[set_vcpu_events_pending]="KVM_SET_VCPU_EVENTS, SError pending"
+	[set_vcpu_events_esr]="KVM_SET_VCPU_EVENTS, SError with syndrome"
+	[mmio_round_trip]="vcpu round trip: MMIO write, exit, KVM_RUN"
+)
+declare -A budget=([get_vcpu_events]=60 [set_vcpu_events_none]=110 [set_vcpu_events_pending]=110 [set_vcpu_events_esr]=110)
+table="| operation | base | series | series above its floor | ratio to floor | target |
+|---|---:|---:|---:|---:|---|"
+for r in "${rows[@]}"; do
+	b=${val[base.$r]:-missing} s=${val[series.$r]:-missing}
+	[ "$s" != missing ] || die "no '$r' row from the series kernel; log: ${LOGS#"$TOP"/}/bench-series.log"
+	floor=${val[series.floor]}
+	above=$((s - floor))
+	ratio=$(awk -v s="$s" -v f="$floor" 'BEGIN { printf "%.2f", s / f }')
+	target=
+	if [ -n "${budget[$r]:-}" ]; then
+		target="at most ${budget[$r]} above the floor"
+		[ "$above" -le "${budget[$r]}" ] || fails+=("$r: $above instructions above the floor, target ${budget[$r]}")
+	elif [ "$r" = mmio_round_trip ]; then
+		target="within 0.5% of the base"
+		awk -v s="$s" -v b="$b" 'BEGIN { exit !(s <= b * 1.005) }' ||
+			fails+=("$r: $s instructions against the base's $b (over 0.5%)")
+	fi
+	[ "$r" = floor ] && above=0
+	table+=$'\n'"| ${what[$r]} | $b | $s | $above | $ratio | $target |"
+done
+
+# The world switch: the VHE objects and the whole nVHE hyp object, as
+# disassembly, compared between the two builds.
+ws_diff=$out/world-switch.diff
+: >"$ws_diff"
+mapfile -t objs < <(cd "$BUILD/base-linux/obj" &&
+	{ find arch/arm64/kvm/hyp -name '*.o' ! -path '*/nvhe/*' | sort; echo arch/arm64/kvm/hyp/nvhe/kvm_nvhe.o; })
+for o in "${objs[@]}"; do
+	for k in base series; do
+		tree=$BUILD/linux
+		[ $k = base ] && tree=$BUILD/base-linux
+		[ -f "$tree/obj/$o" ] || die "no $o in ${tree#"$TOP"/}/obj"
+		"${CROSS_COMPILE}objdump" -d --no-show-raw-insn "$tree/obj/$o" | tail -n +3 >"$out/$k.dis"
+	done
+	diff -u --label "base/$o" --label "series/$o" "$out/base.dis" "$out/series.dis" >>"$ws_diff" || true
+done
+if [ -s "$ws_diff" ]; then
+	ws="DIFFERENT: $(grep -c '^[-+][^-+]' "$ws_diff") changed lines, see ${ws_diff#"$TOP"/}"
+	fails+=("world switch: $ws")
+else
+	ws="identical (${#objs[@]} objects: the VHE hyp objects and kvm_nvhe.o)"
+fi
+
+# Kernel text growth, by function.
+"$TREE/scripts/bloat-o-meter" -t "$BUILD/base/vmlinux" "$BUILD/vmlinux" >"$out/bloat.txt"
+growth=$(sed -n 's/.*up\/down: [0-9]*\/-*[0-9]* (\(-*[0-9]*\)).*/\1/p' "$out/bloat.txt")
+[ -n "$growth" ] || die "could not read bloat-o-meter's total; see ${out#"$TOP"/}/bloat.txt"
+[ "$growth" -lt 1024 ] || fails+=("kernel text grows by $growth bytes, target under 1024")
+
+report=$(
+	cat <<EOF
+# What the series costs
+
+Measured by \`make bench\` on $(date -u +%Y-%m-%d): guest instructions per
+operation under \`qemu-system-aarch64 -cpu max -smp 1 -icount shift=0,sleep=off\`
+($(qemu-system-aarch64 --version | head -n1)), one vcpu: the cheapest
+of 10 blocks of 2000 calls (200 round trips), so that the timer tick does
+not count. Kernels: the base and the series, both
+$(sed -n 's/^VERSION = //p' "$TREE/Makefile").$(sed -n 's/^PATCHLEVEL = //p' "$TREE/Makefile").$(sed -n 's/^SUBLEVEL = //p' "$TREE/Makefile")
+(Debian $VERSION), built by $("${CROSS_COMPILE}gcc" --version | head -n1).
+"Above its floor" subtracts the floor measured on the same kernel.
+
+$table
+
+World-switch code: $ws.
+
+Kernel text growth (\`scripts/bloat-o-meter -t\`): $growth bytes.
+
+\`\`\`
+$(cat "$out/bloat.txt")
+\`\`\`
+EOF
+)
+mkdir -p "$TOP/docs"
+printf '%s\n' "$report" >"$TOP/docs/benchmarks.md"
+printf '%s\n' "$table"
+echo "world switch: $ws"
+echo "kernel text growth: $growth bytes"
+echo "(written to docs/benchmarks.md)"
+if [ ${#fails[@]} -gt 0 ]; then
+	printf 'missed: %s\n' "${fails[@]}" >&2
+	die "bench: ${#fails[@]} target(s) missed"
+fi
+say "bench: every target met"

@@ -17,7 +17,7 @@ help:
 	@echo 'make base-kernel  build/base/Image, build/base/vmlinux from the base'
 	@echo 'make selftests    cross-build the KVM selftests of build/linux'
 	@echo 'make deps         install the Debian packages the project needs'
-	@echo 'make lint         shellcheck the pipeline; check the test judge on crafted logs'
+	@echo 'make lint         shellcheck the pipeline; check its judge and cover letter code on crafted input'
 
 deps:
 	@bash $(S)/deps.sh
@@ -57,6 +57,7 @@ bench: selftests kernel base-kernel
 lint: deps
 	@shellcheck -x $(S)/*.sh .ci/run && echo '==> shellcheck: clean'
 	@bash $(S)/check-results.sh
+	@bash $(S)/check-cover.sh
 
 check: lint review test bench
 	@echo '==> make check: all gates passed'

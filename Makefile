@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help deps base tree export kernel base-kernel selftests test review bench lint check
+.PHONY: help deps base tree sync export kernel base-kernel selftests test review bench lint check
 
 help:
 	@echo 'make check        everything the project verifies (what CI runs)'
@@ -28,27 +28,29 @@ base: deps
 tree: deps
 	@bash $(S)/tree.sh
 
+# What the build targets start from: build/linux as patches/ say, unless it
+# holds unexported work (then that, with a warning). Run once per make.
+sync: deps
+	@bash $(S)/tree.sh --keep-work
+
 export:
 	@bash $(S)/export.sh
 
-kernel: deps
-	@bash $(S)/tree.sh --keep-work
+kernel: sync
 	@bash $(S)/kernel.sh build/linux build series
 
 base-kernel: base
 	@bash $(S)/worktree.sh build/base-linux base
 	@bash $(S)/kernel.sh build/base-linux build/base base
 
-selftests: deps
-	@bash $(S)/tree.sh --keep-work
+selftests: sync
 	@bash $(S)/selftests.sh build/linux build/selftests
 
 # With KERNEL= given, only the selftests are built and that kernel is booted.
 test: selftests $(if $(KERNEL),,kernel)
 	@KERNEL=$(KERNEL) bash $(S)/test.sh
 
-review: deps
-	@bash $(S)/tree.sh --keep-work
+review: sync
 	@bash $(S)/review.sh
 
 bench: selftests kernel base-kernel

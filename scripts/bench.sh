@@ -20,7 +20,7 @@ out=$BUILD/bench
 mkdir -p "$out/bin"
 
 step "$LOGS/bench-build.log" "cross-build bench/vcpu_events_bench (static)" \
-	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$BUILD/headers/include" \
+	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$BUILD/selftests/usr/include" \
 	-o "$out/bin/vcpu_events_bench" "$TOP/bench/vcpu_events_bench.c"
 echo "vcpu_events_bench 300" >"$out/list"
 step "$LOGS/bench-initramfs.log" "pack it into an initramfs" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# kernel.sh SRC DEST: configure (allnoconfig + config/*.config + the KVM
-# selftests' config) and build the arm64 kernel in SRC, then copy Image and
+# kernel.sh SRC DEST [NAME]: configure (allnoconfig + config/kvm-host.config
+# + the KVM selftests' config) and build the arm64 kernel in SRC, then copy Image and
 # vmlinux to DEST. The object directory SRC/obj is reused incrementally;
 # it is reconfigured from scratch when a fragment changes.
 set -euo pipefail
@@ -11,7 +11,6 @@ dest=$(realpath -m "$2")
 name=${3:-$(basename "$dest")}
 obj=$src/obj
 frags=("$TOP"/config/kvm-host.config "$src"/tools/testing/selftests/kvm/config)
-[ -n "${EXTRA_CONFIG:-}" ] && frags+=("$EXTRA_CONFIG")
 mkdir -p "$obj" "$dest"
 
 # Keep the object directory out of git status in every work tree.
@@ -26,8 +25,7 @@ if [ "$(cat "$obj/.fragments" 2>/dev/null)" != "$sig" ]; then
 		# The selftests' fragment names x86 options; everything else
 		# must have landed exactly as asked.
 		local missing
-		missing=$(grep -h '^CONFIG_' "${frags[0]}" ${EXTRA_CONFIG:+"$EXTRA_CONFIG"} |
-			grep -vxF -f "$obj/.config" || true)
+		missing=$(grep -h '^CONFIG_' "${frags[0]}" | grep -vxF -f "$obj/.config" || true)
 		[ -z "$missing" ] || { echo "not in the final .config: $missing"; return 1; }
 	}
 	step "$LOGS/$name-config.log" "configure $name kernel" configure

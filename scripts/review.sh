@@ -117,14 +117,12 @@ for c in "${commits[@]}"; do
 	fi
 
 	if printf '%s\n' "${touched[@]}" | grep -q '^tools/testing/selftests/kvm/'; then
-		if make -C "$src" O=obj headers_install INSTALL_HDR_PATH="$BUILD/review-headers" >"$rlogs/$tag-selftests.log" 2>&1 &&
-			make -C "$src/tools/testing/selftests/kvm" -j"$(nproc)" CC="$(kcc)" \
-				OUTPUT="$BUILD/review-selftests" INSTALL_HDR_PATH="$BUILD/review-headers" \
-				KHDR_INCLUDES="-isystem $BUILD/review-headers/include" LDFLAGS=-static \
-				>>"$rlogs/$tag-selftests.log" 2>&1; then
+		slog=$LOGS/review-selftests-build.log
+		if bash "$TOP/scripts/selftests.sh" "$src" "$BUILD/review-selftests" review-selftests \
+			>"$rlogs/$tag-selftests.log" 2>&1; then
 			mine=$(printf '%s\n' "${touched[@]}" | sed -n 's#^tools/testing/selftests/kvm/##p' | paste -sd'|')
-			if grep -E "($mine).*warning:" "$rlogs/$tag-selftests.log" >/dev/null; then
-				result selftests FAIL "compiler warnings; log: ${rlogs#"$TOP"/}/$tag-selftests.log"
+			if grep -E "($mine).*warning:" "$slog" >/dev/null; then
+				result selftests FAIL "compiler warnings; log: ${slog#"$TOP"/}"
 			else
 				result selftests ok ""
 			fi

@@ -40,8 +40,7 @@ kernel: sync
 	@bash $(S)/kernel.sh build/linux build series
 
 base-kernel: base
-	@bash $(S)/worktree.sh build/base-linux base
-	@bash $(S)/kernel.sh build/base-linux build/base base
+	@bash $(S)/base-kernel.sh
 
 selftests: sync
 	@bash $(S)/selftests.sh build/linux build/selftests

@@ -82,14 +82,14 @@ done
 # disassembly, compared between the two builds.
 ws_diff=$out/world-switch.diff
 : >"$ws_diff"
-mapfile -t objs < <(cd "$BUILD/base-linux/obj" &&
-	{ find arch/arm64/kvm/hyp -name '*.o' ! -path '*/nvhe/*' | sort; echo arch/arm64/kvm/hyp/nvhe/kvm_nvhe.o; })
+mapfile -t objs < <(cd "$BUILD/base/kvm-hyp" && find . -name '*.o' | sed 's#^\./##' | sort)
+[ ${#objs[@]} -gt 1 ] || die "no hyp objects in build/base/kvm-hyp: run 'make base-kernel'"
 for o in "${objs[@]}"; do
 	for k in base series; do
-		tree=$BUILD/linux
-		[ $k = base ] && tree=$BUILD/base-linux
-		[ -f "$tree/obj/$o" ] || die "no $o in ${tree#"$TOP"/}/obj"
-		"${CROSS_COMPILE}objdump" -d --no-show-raw-insn "$tree/obj/$o" | tail -n +3 >"$out/$k.dis"
+		dir=$BUILD/kvm-hyp
+		[ $k = base ] && dir=$BUILD/base/kvm-hyp
+		[ -f "$dir/$o" ] || die "no $o in ${dir#"$TOP"/}"
+		"${CROSS_COMPILE}objdump" -d --no-show-raw-insn "$dir/$o" | tail -n +3 >"$out/$k.dis"
 	done
 	diff -u --label "base/$o" --label "series/$o" "$out/base.dis" "$out/series.dis" >>"$ws_diff" || true
 done

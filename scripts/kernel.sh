@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # kernel.sh SRC DEST [NAME]: configure (allnoconfig + config/kvm-host.config
-# + the KVM selftests' config) and build the arm64 kernel in SRC, then copy Image and
-# vmlinux to DEST. The object directory SRC/obj is reused incrementally;
-# it is reconfigured from scratch when a fragment changes.
+# + the KVM selftests' config) and build the arm64 kernel in SRC, then copy Image,
+# vmlinux and the KVM hyp objects (DEST/kvm-hyp/, for make bench) to DEST,
+# with DEST/.source saying what they were built from (see built_from in
+# lib.sh). The object directory SRC/obj is reused incrementally; it is
+# reconfigured from scratch when a fragment changes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -10,14 +12,14 @@ src=$(cd "$1" && pwd)
 dest=$(realpath -m "$2")
 name=${3:-$(basename "$dest")}
 obj=$src/obj
-frags=("$TOP"/config/kvm-host.config "$src"/tools/testing/selftests/kvm/config)
+read -ra frags < <(fragments "$src")
 mkdir -p "$obj" "$dest"
 
 # Keep the object directory out of git status in every work tree.
 exclude=$(git -C "$src" rev-parse --path-format=absolute --git-common-dir)/info/exclude
 grep -qx '/obj/' "$exclude" 2>/dev/null || echo '/obj/' >>"$exclude"
 
-sig=$(cat "${frags[@]}" | sha256sum | cut -c1-16)
+sig=$(fragsig "$src")
 if [ "$(cat "$obj/.fragments" 2>/dev/null)" != "$sig" ]; then
 	configure() {
 		rm -f "$obj/.config"
@@ -34,4 +36,13 @@ fi
 
 step "$LOGS/$name-build.log" "build $name kernel (${src#"$TOP"/})" \
 	make -C "$src" O=obj CC="$(kcc)" -j"$(nproc)" Image
+rm -f "$dest/.source"
 cp "$obj/arch/arm64/boot/Image" "$obj/vmlinux" "$dest/"
+rm -rf "$dest/kvm-hyp"
+(cd "$obj" && find arch/arm64/kvm/hyp -name '*.o' ! -path '*/nvhe/*' &&
+	echo arch/arm64/kvm/hyp/nvhe/kvm_nvhe.o) |
+	while read -r o; do
+		mkdir -p "$dest/kvm-hyp/$(dirname "$o")"
+		cp "$obj/$o" "$dest/kvm-hyp/$o"
+	done
+built_from "$src" >"$dest/.source"

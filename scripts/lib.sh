@@ -52,3 +52,22 @@ need_tree() {
 	git -C "$TREE" rev-parse -q --verify base >/dev/null 2>&1 ||
 		die "no kernel tree at ${TREE#"$TOP"/}: run 'make tree' first"
 }
+
+# fragments SRC: the config fragments a kernel of the tree SRC is built
+# with; fragsig SRC: a short hash of their contents.
+fragments() { echo "$TOP/config/kvm-host.config $1/tools/testing/selftests/kvm/config"; }
+fragsig() {
+	local f
+	read -ra f < <(fragments "$1")
+	cat "${f[@]}" | sha256sum | cut -c1-16
+}
+
+# built_from SRC: what a kernel built now from the work tree SRC is built
+# from: its git tree hash (or "dirty") and the fragments' hash. kernel.sh
+# records it beside its outputs; a build is reused only if it matches.
+built_from() {
+	local t=dirty
+	[ -n "$(git -C "$1" status --porcelain --untracked-files=no)" ] ||
+		t=$(git -C "$1" rev-parse 'HEAD^{tree}')
+	echo "$t $(fragsig "$1")"
+}

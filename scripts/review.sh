@@ -54,7 +54,8 @@ docs() {
 
 bash "$TOP/scripts/worktree.sh" "$wt" base
 say "review: baseline on the base"
-step "$rlogs/base-build.log" "build the base in $wt" bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/review" review
+# Left in build/base, where make base-kernel (and so make bench) reuses it.
+step "$rlogs/base-build.log" "build the base in $wt" bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/base" review
 step "$rlogs/base-warnings.log" "sparse and W=1 on ${#cfiles[@]} files at the base" warnings "$rlogs/base.warn" "${cfiles[@]}"
 docs_base_done=0
 

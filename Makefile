@@ -3,9 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help deps base tree sync export kernel base-kernel selftests test review bench lint check
+.PHONY: help demo deps base tree sync export kernel base-kernel selftests test review bench lint check
 
 help:
+	@echo 'make demo         a small VMM raises an SError, migrates it, and the guest takes it'
+	@echo '                  (inside the series kernel under QEMU, with and without FEAT_RAS)'
 	@echo 'make check        everything the project verifies (what CI runs)'
 	@echo 'make test         build the series kernel and selftests, run them on the QEMU matrix'
 	@echo '                  (KERNEL=build/base/Image runs the same against the base)'
@@ -55,10 +57,13 @@ review: sync
 bench: selftests kernel base-kernel
 	@bash $(S)/bench.sh
 
+demo: selftests kernel
+	@bash $(S)/demo.sh
+
 lint: deps
 	@shellcheck -x $(S)/*.sh .ci/run && echo '==> shellcheck: clean'
 	@bash $(S)/check-results.sh
 	@bash $(S)/check-cover.sh
 
-check: lint review test bench
+check: lint review test demo bench
 	@echo '==> make check: all gates passed'

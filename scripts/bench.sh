@@ -31,12 +31,9 @@ for k in base series; do
 	img=$BUILD/Image
 	[ $k = base ] && img=$BUILD/base/Image
 	log=$LOGS/bench-$k.log
+	qemu_cmd "$img" "$out/initramfs.cpio.gz" max "nokaslr norandmaps randomize_kstack_offset=off"
 	step "$log.qemu" "boot the $k kernel under -icount shift=0 and measure" \
-		timeout -k 5 600 qemu-system-aarch64 \
-		-machine virt,virtualization=on,gic-version=3 -cpu max -smp 1 -m 1G \
-		-icount shift=0,sleep=off -nographic -no-reboot -monitor none -serial stdio -nic none \
-		-kernel "$img" -initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyAMA0 panic=-1 loglevel=5 nokaslr norandmaps randomize_kstack_offset=off"
+		timeout -k 5 600 "${QEMU[@]}" -smp 1 -m 1G -icount shift=0,sleep=off
 	cp "$log.qemu" "$log"
 	grep -q '^@@@ END vcpu_events_bench rc=0' "$log" ||
 		die "the benchmark did not finish on the $k kernel; log: ${log#"$TOP"/}"

@@ -71,3 +71,14 @@ built_from() {
 		t=$(git -C "$1" rev-parse 'HEAD^{tree}')
 	echo "$t $(fragsig "$1")"
 }
+
+# qemu_cmd KERNEL INITRD CPU [APPEND]: set the array QEMU to the command that
+# boots KERNEL with INITRD on QEMU's virt machine with EL2 and a GICv3 (so
+# that the kernel is a KVM host), on -cpu CPU, console on stdio, no network,
+# APPEND added to the kernel command line. Callers add -smp, -m and the like.
+qemu_cmd() {
+	# shellcheck disable=SC2034,SC2054 # used by the callers; commas are QEMU's
+	QEMU=(qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu "$3"
+		-nographic -no-reboot -monitor none -serial stdio -nic none
+		-kernel "$1" -initrd "$2" -append "console=ttyAMA0 panic=-1 loglevel=5${4:+ $4}")
+}

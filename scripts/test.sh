@@ -48,12 +48,8 @@ for row in "${matrix[@]}"; do
 	start=$(date +%s)
 	printf '==> boot %s kernel on %s (-cpu %s%s) ... ' "$label" "$name" "$qcpu" "${append:+, $append}"
 	rc=0
-	timeout -k 5 "$boot_timeout" qemu-system-aarch64 \
-		-machine virt,virtualization=on,gic-version=3 -cpu "$qcpu" \
-		-smp 2 -m 2G -nographic -no-reboot -monitor none -serial stdio -nic none \
-		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyAMA0 panic=-1 loglevel=5 $append" \
-		</dev/null >"$log" 2>&1 || rc=$?
+	qemu_cmd "$kernel" "$initrd" "$qcpu" "$append"
+	timeout -k 5 "$boot_timeout" "${QEMU[@]}" -smp 2 -m 2G </dev/null >"$log" 2>&1 || rc=$?
 	secs=$(($(date +%s) - start))
 	case $rc in
 	0) printf 'done in %ss\n' "$secs" ;;

@@ -198,5 +198,18 @@ int main(int argc, char **argv)
 	row("set_vcpu_events_esr", -1);
 #endif
 	row("mmio_round_trip", per_round_trip(n / 10));
+#ifdef __KVM_HAVE_VCPU_EVENTS
+	/*
+	 * Last, as it leaves an abort pending: answering the MMIO access
+	 * the vcpu has just exited on with an external data abort.
+	 */
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	row("set_vcpu_events_ext_dabt",
+	    has_events && ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_EXT_DABT) > 0 ?
+	    per_ioctl(KVM_SET_VCPU_EVENTS, &ev, n, 0) : -1);
+#else
+	row("set_vcpu_events_ext_dabt", -1);
+#endif
 	return 0;
 }

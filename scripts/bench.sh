@@ -7,7 +7,9 @@
 # objects of the two builds and their text size, prints a table, writes it
 # to docs/benchmarks.md, and fails if a target is missed:
 #
-#   GET at most 60 instructions above the floor, every SET at most 110;
+#   GET at most 60 instructions above the floor, every SET at most 110
+#   (a SET that delivers an external data abort at most 220: it also runs
+#   kvm_inject_dabt(), KVM's own injection, about as costly again);
 #   the MMIO round trip within 0.5% of the base's; the world-switch code
 #   identical to the base's; kernel text growth under 1 KiB.
 set -euo pipefail
@@ -43,7 +45,7 @@ for k in base series; do
 done
 
 fails=()
-rows=(floor get_one_reg_pc get_vcpu_events set_vcpu_events_none set_vcpu_events_pending set_vcpu_events_esr mmio_round_trip)
+rows=(floor get_one_reg_pc get_vcpu_events set_vcpu_events_none set_vcpu_events_pending set_vcpu_events_esr set_vcpu_events_ext_dabt mmio_round_trip)
 declare -A what=(
 	[floor]="floor: ioctl the vcpu does not know"
 	[get_one_reg_pc]="KVM_GET_ONE_REG of PC"
@@ -51,9 +53,10 @@ declare -A what=(
 	[set_vcpu_events_none]="KVM_SET_VCPU_EVENTS, nothing pending"
 	[set_vcpu_events_pending]="KVM_SET_VCPU_EVENTS, SError pending"
 	[set_vcpu_events_esr]="KVM_SET_VCPU_EVENTS, SError with syndrome"
+	[set_vcpu_events_ext_dabt]="KVM_SET_VCPU_EVENTS, external data abort"
 	[mmio_round_trip]="vcpu round trip: MMIO write, exit, KVM_RUN"
 )
-declare -A budget=([get_vcpu_events]=60 [set_vcpu_events_none]=110 [set_vcpu_events_pending]=110 [set_vcpu_events_esr]=110)
+declare -A budget=([get_vcpu_events]=60 [set_vcpu_events_none]=110 [set_vcpu_events_pending]=110 [set_vcpu_events_esr]=110 [set_vcpu_events_ext_dabt]=220)
 table="| operation | base | series | series above its floor | ratio to floor | target |
 |---|---:|---:|---:|---:|---|"
 for r in "${rows[@]}"; do
@@ -115,6 +118,10 @@ not count. Kernels: the base and the series, both
 $(sed -n 's/^VERSION = //p' "$TREE/Makefile").$(sed -n 's/^PATCHLEVEL = //p' "$TREE/Makefile").$(sed -n 's/^SUBLEVEL = //p' "$TREE/Makefile")
 (Debian $VERSION), built by $("${CROSS_COMPILE}gcc" --version | head -n1).
 "Above its floor" subtracts the floor measured on the same kernel.
+The external data abort row includes kvm_inject_dabt(), the injection KVM
+also uses for the aborts it raises itself (pend the exception, write
+ESR_EL1 and FAR_EL1); its target is the other SETs' 110 plus as much again
+for that.
 
 $table
 

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help demo deps base tree sync export kernel base-kernel selftests test review bench lint check
+.PHONY: help demo deps base tree sync export kernel base-kernel debug-kernel selftests test test-debug review bench lint check
 
 help:
 	@echo 'make demo         a small VMM raises an SError, migrates it, and the guest takes it'
@@ -11,12 +11,14 @@ help:
 	@echo 'make check        everything the project verifies (what CI runs)'
 	@echo 'make test         build the series kernel and selftests, run them on the QEMU matrix'
 	@echo '                  (KERNEL=build/base/Image runs the same against the base)'
+	@echo 'make test-debug   the same on a debug kernel (KASAN, UBSAN, lockdep, atomic-sleep checks)'
 	@echo 'make review       per-patch gates: checkpatch, build, sparse, W=1, htmldocs'
 	@echo 'make bench        cost of the series next to the base, in guest instructions'
 	@echo 'make tree         build/linux = base + patches/*.patch (FORCE=1 drops unexported work)'
 	@echo 'make export       build/linux base..HEAD -> patches/'
 	@echo 'make kernel       build/Image, build/vmlinux from build/linux'
 	@echo 'make base-kernel  build/base/Image, build/base/vmlinux from the base'
+	@echo 'make debug-kernel build/debug/Image: build/linux with config/debug.config'
 	@echo 'make selftests    cross-build the KVM selftests of build/linux'
 	@echo 'make deps         install the Debian packages the project needs'
 	@echo 'make lint         shellcheck the pipeline; check its judge and cover letter code on crafted input'
@@ -44,12 +46,19 @@ kernel: sync
 base-kernel: base
 	@bash $(S)/base-kernel.sh
 
+debug-kernel: sync
+	@bash $(S)/kernel.sh build/linux build/debug debug debug
+
 selftests: sync
 	@bash $(S)/selftests.sh build/linux build/selftests
 
 # With KERNEL= given, only the selftests are built and that kernel is booted.
 test: selftests $(if $(KERNEL),,kernel)
 	@KERNEL=$(KERNEL) bash $(S)/test.sh
+
+# Debug checks slow everything down: every time bound is four times longer.
+test-debug: selftests debug-kernel
+	@KERNEL=build/debug/Image TIMEOUT_SCALE=4 bash $(S)/test.sh
 
 review: sync
 	@bash $(S)/review.sh
@@ -65,5 +74,5 @@ lint: deps
 	@bash $(S)/check-results.sh
 	@bash $(S)/check-cover.sh
 
-check: lint review test demo bench
+check: lint review test test-debug demo bench
 	@echo '==> make check: all gates passed'

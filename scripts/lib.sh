@@ -53,23 +53,27 @@ need_tree() {
 		die "no kernel tree at ${TREE#"$TOP"/}: run 'make tree' first"
 }
 
-# fragments SRC: the config fragments a kernel of the tree SRC is built
-# with; fragsig SRC: a short hash of their contents.
-fragments() { echo "$TOP/config/kvm-host.config $1/tools/testing/selftests/kvm/config"; }
+# fragments SRC [FLAVOUR]: the config fragments a kernel of the tree SRC is
+# built with: ours, the KVM selftests' own, and config/FLAVOUR.config for a
+# flavour such as "debug"; fragsig SRC [FLAVOUR]: a short hash of them.
+fragments() {
+	echo "$TOP/config/kvm-host.config $1/tools/testing/selftests/kvm/config${2:+ $TOP/config/$2.config}"
+}
 fragsig() {
 	local f
-	read -ra f < <(fragments "$1")
+	read -ra f < <(fragments "$@")
 	cat "${f[@]}" | sha256sum | cut -c1-16
 }
 
-# built_from SRC: what a kernel built now from the work tree SRC is built
-# from: its git tree hash (or "dirty") and the fragments' hash. kernel.sh
-# records it beside its outputs; a build is reused only if it matches.
+# built_from SRC [FLAVOUR]: what a kernel built now from the work tree SRC
+# is built from: its git tree hash (or "dirty") and the fragments' hash.
+# kernel.sh records it beside its outputs; a build is reused only if it
+# matches.
 built_from() {
 	local t=dirty
 	[ -n "$(git -C "$1" status --porcelain --untracked-files=no)" ] ||
 		t=$(git -C "$1" rev-parse 'HEAD^{tree}')
-	echo "$t $(fragsig "$1")"
+	echo "$t $(fragsig "$@")"
 }
 
 # qemu_cmd KERNEL INITRD CPU [APPEND]: set the array QEMU to the command that

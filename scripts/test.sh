@@ -10,6 +10,10 @@
 #   BOOT_TIMEOUT=s    bound on one boot (default 240)
 #   LISTS="a b"       test lists to run (default tests/regression.list
 #                     tests/series.list)
+#   TIMEOUT_SCALE=n   multiply every per-test and per-boot bound by n
+#                     (default 1; make test-debug uses 4)
+#   APPEND="..."      more kernel command line; NAME=VALUE words reach the
+#                     tests as environment (VCPU_EVENTS_FUZZ_SEED=0x...)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,7 +28,8 @@ case $kernel in
 *) label=custom ;;
 esac
 selftests=${SELFTESTS:-$BUILD/selftests}
-boot_timeout=${BOOT_TIMEOUT:-240}
+scale=${TIMEOUT_SCALE:-1}
+boot_timeout=$((${BOOT_TIMEOUT:-240} * scale))
 
 # The matrix: name, QEMU -cpu, extra kernel command line.
 matrix=(
@@ -35,7 +40,8 @@ matrix=(
 
 list=$BUILD/test.list
 read -ra lists <<<"${LISTS:-tests/regression.list tests/series.list}"
-(cd "$TOP" && cat "${lists[@]}") | grep -v '^\s*\(#\|$\)' >"$list"
+(cd "$TOP" && cat "${lists[@]}") | grep -v '^\s*\(#\|$\)' |
+	awk -v k="$scale" '{ print $1, $2 * k }' >"$list"
 initrd=$BUILD/test-initramfs.cpio.gz
 step "$LOGS/initramfs.log" "pack $(wc -l <"$list") test programs into an initramfs" \
 	bash "$TOP/scripts/initramfs.sh" "$selftests" "$list" "$initrd"
@@ -48,7 +54,7 @@ for row in "${matrix[@]}"; do
 	start=$(date +%s)
 	printf '==> boot %s kernel on %s (-cpu %s%s) ... ' "$label" "$name" "$qcpu" "${append:+, $append}"
 	rc=0
-	qemu_cmd "$kernel" "$initrd" "$qcpu" "$append"
+	qemu_cmd "$kernel" "$initrd" "$qcpu" "$append${APPEND:+ $APPEND}"
 	timeout -k 5 "$boot_timeout" "${QEMU[@]}" -smp 2 -m 2G </dev/null >"$log" 2>&1 || rc=$?
 	secs=$(($(date +%s) - start))
 	case $rc in
@@ -68,5 +74,11 @@ for row in "${matrix[@]}"; do
 	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
 done
 
+# A clean run of the series or debug kernel on the whole matrix updates
+# the "what we tested" table (docs/tested.md and the README's copy).
+if [ "$total_fail" -eq 0 ] && { [ "$label" = series ] || [ "$label" = debug ]; } &&
+	[ -z "${CONFIGS:-}" ] && [ -z "${LISTS:-}" ]; then
+	python3 "$TOP/scripts/tested.py" "$LOGS" "$TOP/README.md" "$TOP/docs/tested.md" >/dev/null
+fi
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

@@ -13,8 +13,13 @@ Prints a table and, last, "RESULT <passed> <failed> <skipped>".
 import re
 import sys
 
-SPLAT = re.compile(r"BUG:|WARNING:|Oops|KASAN|UBSAN|lockdep|possible circular locking|"
-                   r"possible recursive locking|Call trace:|Kernel panic|"
+# Lockdep's reports open with "WARNING:" or "BUG:" lines; the rest are
+# its other ways of saying it found (or gave up on) something. Its boot
+# banner ("RCU lockdep checking is enabled.") is not a splat.
+SPLAT = re.compile(r"BUG:|WARNING:|Oops|KASAN|UBSAN|Call trace:|Kernel panic|"
+                   r"possible circular locking|possible recursive locking|"
+                   r"inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|"
+                   r"lockdep is turned off|turning off the locking correctness validator|"
                    r"INFO: task .* blocked|rcu_(sched|preempt) detected stall|"
                    r"Unable to handle kernel|Internal error:")
 KLINE = re.compile(r"\[\s*\d+\.\d{6}\]")

@@ -40,8 +40,9 @@ sync: deps
 export:
 	@bash $(S)/export.sh
 
+# make review's last kernel build, when it is of the same source, is reused.
 kernel: sync
-	@bash $(S)/kernel.sh build/linux build series
+	@REUSE=build/review bash $(S)/kernel.sh build/linux build series
 
 base-kernel: base
 	@bash $(S)/base-kernel.sh

@@ -9,7 +9,7 @@ set -euo pipefail
 need_tree
 
 dest=$BUILD/base
-want="$(git -C "$TREE" rev-parse 'base^{tree}') $(
+want="$(kernel_tree base) $(
 	cat "$TOP/config/kvm-host.config" <(git -C "$TREE" show base:tools/testing/selftests/kvm/config) |
 		sha256sum | cut -c1-16
 )"

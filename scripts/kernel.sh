@@ -6,6 +6,10 @@
 # DEST, with DEST/.source saying what they were built from (see built_from
 # in lib.sh). The object directory SRC/obj (SRC/obj-FLAVOUR) is reused
 # incrementally; it is reconfigured from scratch when a fragment changes.
+#
+#   REUSE=DIR  if DIR holds a kernel built from the same source and
+#              fragments (make review leaves the last patch's in
+#              build/review), copy it instead of building
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -21,6 +25,15 @@ mkdir -p "$obj" "$dest"
 # Keep the object directory out of git status in every work tree.
 exclude=$(git -C "$src" rev-parse --path-format=absolute --git-common-dir)/info/exclude
 grep -qxF '/obj*/' "$exclude" 2>/dev/null || echo '/obj*/' >>"$exclude"
+
+if [ -n "${REUSE:-}" ] && [ -f "$REUSE/Image" ] &&
+	[ "$(cat "$REUSE/.source" 2>/dev/null)" = "$(built_from "$src" "$flavour")" ]; then
+	rm -rf "$dest/.source" "$dest/kvm-hyp"
+	cp -r "$REUSE/Image" "$REUSE/vmlinux" "$REUSE/kvm-hyp" "$dest/"
+	cp "$REUSE/.source" "$dest/.source"
+	say "$name kernel: the same source was built in ${REUSE#"$TOP"/}; copied from there"
+	exit 0
+fi
 
 sig=$(fragsig "$src" "$flavour")
 if [ "$(cat "$obj/.fragments" 2>/dev/null)" != "$sig" ]; then

@@ -65,14 +65,22 @@ fragsig() {
 	cat "${f[@]}" | sha256sum | cut -c1-16
 }
 
+# kernel_tree REV [GIT-DIR]: an id of the kernel source at REV: the hash of
+# its top-level tree without tools/ and Documentation/, which the kernel
+# build does not read (the selftests' config fragment in tools/ is hashed
+# by fragsig instead).
+kernel_tree() {
+	git -C "${2:-$TREE}" ls-tree "$1" | grep -vP '\t(tools|Documentation)$' | sha1sum | cut -c1-40
+}
+
 # built_from SRC [FLAVOUR]: what a kernel built now from the work tree SRC
-# is built from: its git tree hash (or "dirty") and the fragments' hash.
-# kernel.sh records it beside its outputs; a build is reused only if it
-# matches.
+# is built from: kernel_tree of its HEAD (or "dirty" if the kernel source
+# has uncommitted changes) and the fragments' hash. kernel.sh records it
+# beside its outputs; a build is reused only if it matches.
 built_from() {
 	local t=dirty
-	[ -n "$(git -C "$1" status --porcelain --untracked-files=no)" ] ||
-		t=$(git -C "$1" rev-parse 'HEAD^{tree}')
+	[ -n "$(git -C "$1" status --porcelain --untracked-files=no -- . ':!tools' ':!Documentation')" ] ||
+		t=$(kernel_tree HEAD "$1")
 	echo "$t $(fragsig "$@")"
 }
 

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help demo deps base tree sync export kernel base-kernel debug-kernel selftests test test-debug review bench lint check
+.PHONY: help demo deps base tree sync export kernel base-kernel debug-kernel selftests test test-debug vmm-test review bench lint check
 
 help:
 	@echo 'make demo         a small VMM raises an SError, migrates it, and the guest takes it'
@@ -12,6 +12,7 @@ help:
 	@echo 'make test         build the series kernel and selftests, run them on the QEMU matrix'
 	@echo '                  (KERNEL=build/base/Image runs the same against the base)'
 	@echo 'make test-debug   the same on a debug kernel (KASAN, UBSAN, lockdep, atomic-sleep checks)'
+	@echo 'make vmm-test     a real VMM (Debian arm64 QEMU) migrates a KVM guest on the series and base kernels'
 	@echo 'make review       per-patch gates: checkpatch, build, sparse, W=1, htmldocs'
 	@echo 'make bench        cost of the series next to the base, in guest instructions'
 	@echo 'make tree         build/linux = base + patches/*.patch (FORCE=1 drops unexported work)'
@@ -61,6 +62,10 @@ test: selftests $(if $(KERNEL),,kernel)
 test-debug: selftests debug-kernel
 	@KERNEL=build/debug/Image TIMEOUT_SCALE=4 bash $(S)/test.sh
 
+# Debian's own QEMU, a VMM nobody here wrote, on both kernels.
+vmm-test: kernel base-kernel
+	@bash $(S)/vmm-test.sh
+
 review: sync
 	@bash $(S)/review.sh
 
@@ -71,9 +76,9 @@ demo: selftests kernel
 	@bash $(S)/demo.sh
 
 lint: deps
-	@shellcheck -x $(S)/*.sh .ci/run && echo '==> shellcheck: clean'
+	@shellcheck -x $(S)/*.sh .ci/run && shellcheck -s sh $(S)/guest-init tests/vmm/qemu_migration && echo '==> shellcheck: clean'
 	@bash $(S)/check-results.sh
 	@bash $(S)/check-cover.sh
 
-check: lint review test test-debug demo bench
+check: lint review test test-debug demo vmm-test bench
 	@echo '==> make check: all gates passed'

@@ -10,12 +10,14 @@ pkgs=(
 	libc6-dev-arm64-cross               # static arm64 libc for the selftests
 	bc bison flex libssl-dev libelf-dev # the kernel build
 	cpio gzip                           # the test initramfs
+	rsync                               # headers_install, for the selftests' uapi headers
 	qemu-system-arm                     # qemu-system-aarch64
 	dpkg-dev                            # dpkg-deb, to unpack downloaded packages
 	sparse                              # make C=2
 	python3 python3-sphinx python3-sphinx-rtd-theme python3-yaml # htmldocs
 	perl python3-ply python3-git        # checkpatch.pl and its spdxcheck.py
 	shellcheck                          # lints the pipeline's own scripts
+	debootstrap                         # make vmm-test: Debian's arm64 QEMU and strace
 )
 
 # busybox-static:arm64 is only unpacked into the cache, never installed:

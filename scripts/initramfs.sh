@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# initramfs.sh SELFTESTS LIST OUT: pack busybox, scripts/guest-init and the
-# programs named in LIST (taken from the selftests output SELFTESTS) into
-# the gzip'd cpio OUT.
+# initramfs.sh SELFTESTS LIST OUT [TREE...]: pack busybox, scripts/guest-init
+# and the programs named in LIST (taken from the selftests output SELFTESTS)
+# into the gzip'd cpio OUT, with the contents of each directory TREE added
+# at the root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 selftests=$1 list=$2 out=$3
+shift 3
 root=$(mktemp -d "$BUILD/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 
@@ -20,5 +22,8 @@ while read -r name _; do
 	mkdir -p "$root/tests/$(dirname "$name")"
 	cp "$selftests/$name" "$root/tests/$name"
 done <"$list"
+for tree in "$@"; do
+	cp -a "$tree/." "$root/"
+done
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$out.part"
 mv "$out.part" "$out"

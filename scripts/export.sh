@@ -13,7 +13,12 @@ n=$(git rev-list --count base..HEAD)
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-fmt=(git format-patch -q --cover-letter --base=base --no-signature -o "$out")
+# The cover letter is from the series' author (format-patch would take the
+# local git identity), and blob ids are abbreviated to the kernel's 12
+# digits rather than to whatever this repository's size suggests, so that
+# the export is the same on every machine.
+fmt=(git -c user.name="$(git log -1 --format=%an HEAD)" -c user.email="$(git log -1 --format=%ae HEAD)"
+	format-patch -q --cover-letter --base=base --no-signature --abbrev=12 -o "$out")
 "${fmt[@]}" base..HEAD
 
 # Recipients from the tree's own MAINTAINERS: maintainers in To:, the

@@ -67,7 +67,6 @@ for k in "${kernels[@]}"; do
 		else
 			[ "$p" -gt 0 ] || f=$((f + 1))
 			sed '$d' <<<"$verdict" >&2
-			tr -d '\r' <"$log" | grep -E '^(not ok|ok) ' | grep -v '^ok ' | sed 's/^/    /' >&2 || true
 			lines+=("$(printf '%-6s  -cpu %-10s  FAIL  log: %s' "$label" "$cpu" "${log#"$TOP"/}")")
 		fi
 		total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))

@@ -94,3 +94,31 @@ qemu_cmd() {
 		-nographic -no-reboot -monitor none -serial stdio -nic none
 		-kernel "$1" -initrd "$2" -append "console=ttyAMA0 panic=-1 loglevel=5${4:+ $4}")
 }
+
+# boot_and_judge LOG LIST NAME KERNEL INITRD CPU APPEND LIMIT: boot KERNEL
+# with INITRD on -cpu CPU (-smp 2, -m 2G, APPEND on its command line) for
+# at most LIMIT seconds, console in LOG; print how the boot ended, then
+# judge LOG with results.py against the programs in LIST. Sets VERDICT
+# (the table, headed NAME) and PASSED, FAILED, SKIPPED; a QEMU that timed
+# out or failed is one more failure, shown in VERDICT with the log's end.
+boot_and_judge() {
+	local log=$1 list=$2 name=$3 start rc=0 secs out
+	start=$(date +%s)
+	qemu_cmd "$4" "$5" "$6" "$7"
+	timeout -k 5 "$8" "${QEMU[@]}" -smp 2 -m 2G </dev/null >"$log" 2>&1 || rc=$?
+	secs=$(($(date +%s) - start))
+	case $rc in
+	0) printf 'done in %ss\n' "$secs" ;;
+	124 | 137) printf 'TIMEOUT after %ss\n' "$secs" ;;
+	*) printf 'qemu exited %s after %ss\n' "$rc" "$secs" ;;
+	esac
+	out=$(python3 "$TOP/scripts/results.py" "$log" "$list" "$name")
+	# shellcheck disable=SC2034 # for the caller
+	VERDICT=$(sed '$d' <<<"$out")
+	# shellcheck disable=SC2034 # for the caller
+	read -r _ PASSED FAILED SKIPPED <<<"$(tail -n1 <<<"$out")"
+	if [ "$rc" -ne 0 ]; then
+		VERDICT+=$'\n'"  (qemu) FAIL exit $rc; the log ends with:"$'\n'"$(tail -n 3 "$log" | sed 's/^/    /')"
+		FAILED=$((FAILED + 1))
+	fi
+}

@@ -51,27 +51,12 @@ for row in "${matrix[@]}"; do
 	IFS='|' read -r name qcpu append <<<"$row"
 	case " ${CONFIGS:-vhe nvhe nvhe-noras} " in *" $name "*) ;; *) continue ;; esac
 	log=$LOGS/test-$label-$name.log
-	start=$(date +%s)
 	printf '==> boot %s kernel on %s (-cpu %s%s) ... ' "$label" "$name" "$qcpu" "${append:+, $append}"
-	rc=0
-	qemu_cmd "$kernel" "$initrd" "$qcpu" "$append${APPEND:+ $APPEND}"
-	timeout -k 5 "$boot_timeout" "${QEMU[@]}" -smp 2 -m 2G </dev/null >"$log" 2>&1 || rc=$?
-	secs=$(($(date +%s) - start))
-	case $rc in
-	0) printf 'done in %ss\n' "$secs" ;;
-	124 | 137) printf 'TIMEOUT after %ss\n' "$secs" ;;
-	*) printf 'qemu exited %s after %ss\n' "$rc" "$secs" ;;
-	esac
-	summary=$(python3 "$TOP/scripts/results.py" "$log" "$list" "$label/$name")
-	sed '$d' <<<"$summary"
-	read -r _ p f s <<<"$(tail -n1 <<<"$summary")"
-	if [ "$rc" -ne 0 ]; then
-		echo "  (qemu) FAIL exit $rc; the log ends with:"
-		tail -n 3 "$log" | sed 's/^/    /'
-		f=$((f + 1))
-	fi
-	[ "$f" -eq 0 ] || echo "  log: ${log#"$TOP"/}"
-	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+	boot_and_judge "$log" "$list" "$label/$name" "$kernel" "$initrd" "$qcpu" \
+		"$append${APPEND:+ $APPEND}" "$boot_timeout"
+	echo "$VERDICT"
+	[ "$FAILED" -eq 0 ] || echo "  log: ${log#"$TOP"/}"
+	total_pass=$((total_pass + PASSED)) total_fail=$((total_fail + FAILED)) total_skip=$((total_skip + SKIPPED))
 done
 
 # A clean run of the series or debug kernel on the whole matrix updates

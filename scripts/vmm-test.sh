@@ -48,28 +48,18 @@ for k in "${kernels[@]}"; do
 	IFS='|' read -r label image expect probe <<<"$k"
 	for cpu in "${cpus[@]}"; do
 		log=$LOGS/vmm-$label-$cpu.log
-		start=$(date +%s)
 		printf '==> boot %s kernel on -cpu %s, migrate a guest between two QEMUs ... ' "$label" "$cpu"
-		qemu_cmd "$image" "$initrd" "$cpu" "VMM_EXPECT=$expect VMM_PROBE=$probe"
-		rc=0
-		timeout -k 5 "${BOOT_TIMEOUT:-240}" "${QEMU[@]}" -smp 2 -m 2G </dev/null >"$log" 2>&1 || rc=$?
-		case $rc in
-		0) printf 'done in %ss\n' "$(($(date +%s) - start))" ;;
-		124 | 137) printf 'TIMEOUT after %ss\n' "$(($(date +%s) - start))" ;;
-		*) printf 'qemu exited %s after %ss\n' "$rc" "$(($(date +%s) - start))" ;;
-		esac
-		verdict=$(python3 "$TOP/scripts/results.py" "$log" "$out/list" "vmm/$label/$cpu")
-		read -r _ p f s <<<"$(tail -n1 <<<"$verdict")"
-		[ "$rc" -eq 0 ] || f=$((f + 1))
+		boot_and_judge "$log" "$out/list" "vmm/$label/$cpu" "$image" "$initrd" "$cpu" \
+			"VMM_EXPECT=$expect VMM_PROBE=$probe" "${BOOT_TIMEOUT:-240}"
 		summary=$(tr -d '\r' <"$log" | sed -n 's/^# vmm: //p' | tail -n 1)
-		if [ "$f" -eq 0 ] && [ "$p" -gt 0 ]; then
+		if [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]; then
 			lines+=("$(printf '%-6s  -cpu %-10s  PASS  %s' "$label" "$cpu" "$summary")")
 		else
-			[ "$p" -gt 0 ] || f=$((f + 1))
-			sed '$d' <<<"$verdict" >&2
+			[ "$PASSED" -gt 0 ] || FAILED=$((FAILED + 1))
+			echo "$VERDICT" >&2
 			lines+=("$(printf '%-6s  -cpu %-10s  FAIL  log: %s' "$label" "$cpu" "${log#"$TOP"/}")")
 		fi
-		total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+		total_pass=$((total_pass + PASSED)) total_fail=$((total_fail + FAILED)) total_skip=$((total_skip + SKIPPED))
 	done
 done
 echo "--- make vmm-test: Debian's QEMU $(strings "$BUILD/vmm-rootfs/usr/bin/qemu-system-aarch64" |

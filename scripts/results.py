@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """results.py LOG LIST CONFIG: judge one QEMU boot of the test matrix.
 
-LOG is the guest console, LIST the programs that had to run ("name timeout"
-per line). A program whose output carries a TAP plan ("1..N") contributes
+LOG is the guest console, LIST the programs that had to run ("name timeout
+[alone]" per line). The guest runs several programs at a time and prints
+"@@@ START name" when one starts, then its whole output between "@@@ RUN
+name" and "@@@ END name rc=..." when it has finished. A program whose output carries a TAP plan ("1..N") contributes
 one result per test case and must report all N of them; any other program
 contributes one result from its exit status (0 pass, 4 = KSFT_SKIP skip).
 A program that never finished, a boot that never reached the end, or a
@@ -35,6 +37,10 @@ for line in lines:
     line = line.rstrip("\r")
     if KLINE.search(line) and SPLAT.search(line):
         splats.append(line.strip())
+    m = re.match(r"^@@@ START (\S+)", line)
+    if m:
+        runs.setdefault(m.group(1), {"out": [], "rc": None})
+        continue
     m = re.match(r"^@@@ RUN (\S+)", line)
     if m:
         cur = m.group(1)
@@ -56,7 +62,8 @@ rows, passed, failed, skipped = [], 0, 0, 0
 for name in expected:
     r = runs.get(name)
     if r is None or r["rc"] is None:
-        rows.append((name, "MISSING" if r is None else "UNFINISHED", ""))
+        rows.append((name, "MISSING", "never started") if r is None else
+                    (name, "UNFINISHED", "started, never printed its result"))
         failed += 1
         continue
     rc = r["rc"]

@@ -41,7 +41,7 @@ matrix=(
 list=$BUILD/test.list
 read -ra lists <<<"${LISTS:-tests/regression.list tests/series.list}"
 (cd "$TOP" && cat "${lists[@]}") | grep -v '^\s*\(#\|$\)' |
-	awk -v k="$scale" '{ print $1, $2 * k }' >"$list"
+	awk -v k="$scale" '{ $2 *= k; print }' >"$list"
 initrd=$BUILD/test-initramfs.cpio.gz
 step "$LOGS/initramfs.log" "pack $(wc -l <"$list") test programs into an initramfs" \
 	bash "$TOP/scripts/initramfs.sh" "$selftests" "$list" "$initrd"

@@ -39,7 +39,12 @@ step() {
 # shellcheck source=SCRIPTDIR/../base/pin
 . "$TOP/base/pin"
 
-# The compiler command, through ccache when it is installed.
+# The compiler command, through ccache when it is installed. In depend
+# mode, which the kernel's -MMD makes possible: a miss runs the compiler
+# alone, where ccache's default mode also runs the preprocessor first; that
+# made a build with an empty cache 40% slower than one without ccache
+# (12 KASAN objects: 48 s against 34 s; depend mode 33 s, 1.4 s when cached).
+export CCACHE_DEPEND=1
 kcc() {
 	if command -v ccache >/dev/null; then
 		echo "ccache ${CROSS_COMPILE}gcc"

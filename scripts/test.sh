@@ -13,7 +13,9 @@
 #   TIMEOUT_SCALE=n   multiply every per-test and per-boot bound by n
 #                     (default 1; make test-debug uses 4)
 #   APPEND="..."      more kernel command line; NAME=VALUE words reach the
-#                     tests as environment (VCPU_EVENTS_FUZZ_SEED=0x...)
+#                     tests as environment (VCPU_EVENTS_FUZZ_SEED=0x...);
+#                     test_lanes=1 runs one program at a time (the
+#                     default is one per CPU, see scripts/guest-init)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -57,10 +57,8 @@ unpack() {
 	mv "$tmp/$PKG" "$tmp/linux"
 	cd "$tmp/linux"
 	git init -q
-	# 80k objects, kept loose and stored uncompressed (a third faster to
-	# add), and never packed behind our back: 'git am' would otherwise
-	# start a background gc that takes the CPUs from the kernel build.
-	git config core.compression 0
+	# Its 80k objects stay loose: 'git am' would otherwise start a
+	# background gc that takes the CPUs from the first kernel build.
 	git config gc.auto 0
 	git config user.name "$GIT_AUTHOR_NAME"
 	git config user.email "$GIT_AUTHOR_EMAIL"

@@ -4,9 +4,10 @@
 LOG is the guest console, LIST the programs that had to run ("name timeout
 [alone]" per line). The guest runs several programs at a time and prints
 "@@@ START name" when one starts, then its whole output between "@@@ RUN
-name" and "@@@ END name rc=..." when it has finished. A program whose output carries a TAP plan ("1..N") contributes
-one result per test case and must report all N of them; any other program
-contributes one result from its exit status (0 pass, 4 = KSFT_SKIP skip).
+name" and "@@@ END name rc=..." when it has finished. A program whose
+output carries a TAP plan ("1..N") contributes one result per test case and
+must report all N of them; any other program contributes one result from
+its exit status (0 pass, 4 = KSFT_SKIP skip).
 A program that never finished, a boot that never reached the end, or a
 kernel splat anywhere in the log is a failure.
 

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # export.sh: write base..HEAD of build/linux back to patches/ with
-# git format-patch, cover letter first, addressed with get_maintainer.pl.
-# The cover letter keeps its subject and text; shortlog, diffstat and
-# base-commit are regenerated. Running it twice changes nothing.
+# git format-patch, cover letter first, addressed with get_maintainer.pl,
+# each patch's changelog (its git note) under its "---". The cover letter
+# keeps its subject and text; shortlog, diffstat and base-commit are
+# regenerated. Running it twice changes nothing.
+#
+#   REROLL=n          the series' version in the subjects ([PATCH vn m/N]);
+#                     default: the cover letter's in patches/
+#   SIGNOFF="N <m>"   also write a copy for mailing to build/mail/, from
+#                     and signed off by that person (patches/ keeps the
+#                     project's identity)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_tree
@@ -11,6 +18,7 @@ git diff --quiet HEAD || die "build/linux has uncommitted edits: commit them fir
 n=$(git rev-list --count base..HEAD)
 [ "$n" -gt 0 ] || die "no commits on top of base in build/linux"
 
+reroll=${REROLL:-$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$TOP/patches/0000-cover-letter.patch" 2>/dev/null)}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The cover letter is from the series' author (format-patch would take the
@@ -18,7 +26,8 @@ trap 'rm -rf "$out"' EXIT
 # digits rather than to whatever this repository's size suggests, so that
 # the export is the same on every machine.
 fmt=(git -c user.name="$(git log -1 --format=%an HEAD)" -c user.email="$(git log -1 --format=%ae HEAD)"
-	format-patch -q --cover-letter --base=base --no-signature --abbrev=12 -o "$out")
+	format-patch -q --cover-letter --base=base --no-signature --abbrev=12 --notes
+	--subject-prefix="PATCH${reroll:+ v$reroll}" -o "$out")
 "${fmt[@]}" base..HEAD
 
 # Recipients from the tree's own MAINTAINERS: maintainers in To:, the
@@ -48,3 +57,20 @@ else
 	say "exported $n patches and a cover letter to patches/"
 fi
 git rev-parse HEAD >"$BUILD/.synced"
+
+# A copy for mailing: From: and Signed-off-by: of the person sending it,
+# in place of the project's identity, which checkpatch would not accept
+# as the author's sign-off.
+if [ -n "${SIGNOFF:-}" ]; then
+	case $SIGNOFF in *" <"*@*">") ;; *) die "SIGNOFF must read \"Name <mail>\", not \"$SIGNOFF\"" ;; esac
+	project="$(git log -1 --format='%an <%ae>' HEAD)"
+	rm -rf "$BUILD/mail"
+	mkdir -p "$BUILD/mail"
+	for p in "$TOP"/patches/*.patch; do
+		SIGNOFF=$SIGNOFF PROJECT=$project perl -pe '
+			BEGIN { $s = $ENV{SIGNOFF}; $p = quotemeta $ENV{PROJECT} }
+			s/^From: $p$/From: $s/; s/^Signed-off-by: $p$/Signed-off-by: $s/' \
+			"$p" >"$BUILD/mail/$(basename "$p")"
+	done
+	say "a copy for mailing, from and signed off by $SIGNOFF, is in ${BUILD#"$TOP"/}/mail/"
+fi

@@ -52,6 +52,9 @@ fi
 
 git reset -q --hard
 git checkout -q --detach base
+# Each patch's changelog is a git note on its commit; keep notes on the
+# commits that 'git rebase' and 'git commit --amend' make of them.
+git config notes.rewriteRef refs/notes/commits
 : >"$LOGS/tree.log"
 for p in "${series[@]}"; do
 	# Each patch is committed by its author at its date: no git identity
@@ -63,6 +66,9 @@ for p in "${series[@]}"; do
 		git checkout -q "$head"
 		die "patches/$(basename "$p") does not apply (git am); log: ${LOGS#"$TOP"/}/tree.log"
 	fi
+	notes=$(python3 "$TOP/scripts/notes.py" "$p")
+	[ -z "$notes" ] || GIT_COMMITTER_NAME=$(git log -1 --format=%an) GIT_COMMITTER_EMAIL=$(git log -1 --format=%ae) \
+		git notes add -f -m "$notes" HEAD
 done
 git checkout -q -B series
 git rev-parse HEAD >"$BUILD/.synced"

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help demo deps base tree sync export kernel base-kernel debug-kernel selftests test test-debug vmm-test review bench lint check
+.PHONY: help demo deps base tree sync export kernel base-kernel debug-kernel selftests test test-debug vmm-test review bench lint check fixes fixes-tree export-fixes
 
 help:
 	@echo 'make demo         a small VMM raises an SError, migrates it, and the guest takes it'
@@ -14,9 +14,13 @@ help:
 	@echo 'make test-debug   the same on a debug kernel (KASAN, UBSAN, lockdep, atomic-sleep checks)'
 	@echo 'make vmm-test     a real VMM (Debian arm64 QEMU) migrates a KVM guest on the series and base kernels'
 	@echo 'make review       per-patch gates: checkpatch, build, sparse, W=1, htmldocs'
+	@echo 'make fixes        the stable fixes in fixes/ on the stock tree: gates, both kernels on'
+	@echo '                  the matrix, and the cases that fail on stock and pass with each fix'
 	@echo 'make bench        cost of the series next to the base, in guest instructions'
 	@echo 'make tree         build/linux = base + patches/*.patch (FORCE=1 drops unexported work)'
-	@echo 'make export       build/linux base..HEAD -> patches/'
+	@echo 'make export       build/linux base..HEAD -> patches/ (SIGNOFF="Name <mail>": a copy to mail)'
+	@echo 'make fixes-tree   build/fixes-linux = stock + fixes/*.patch'
+	@echo 'make export-fixes build/fixes-linux stock..HEAD -> fixes/'
 	@echo 'make kernel       build/Image, build/vmlinux from build/linux'
 	@echo 'make base-kernel  build/base/Image, build/base/vmlinux from the base'
 	@echo 'make debug-kernel build/debug/Image: build/linux with config/debug.config'
@@ -69,6 +73,16 @@ vmm-test: kernel base-kernel
 review: sync
 	@bash $(S)/review.sh
 
+# The stable fixes: fixes/ on the stock tree, in build/fixes-linux.
+fixes: deps
+	@bash $(S)/fixes.sh
+
+fixes-tree: deps
+	@SERIES=fixes bash $(S)/tree.sh
+
+export-fixes:
+	@SERIES=fixes bash $(S)/export.sh
+
 bench: selftests kernel base-kernel
 	@bash $(S)/bench.sh
 
@@ -80,5 +94,5 @@ lint: deps
 	@bash $(S)/check-results.sh
 	@bash $(S)/check-cover.sh
 
-check: lint review test test-debug demo vmm-test bench
+check: lint review test test-debug fixes demo vmm-test bench
 	@echo '==> make check: all gates passed'

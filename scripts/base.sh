@@ -6,6 +6,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 if git -C "$TREE" rev-parse -q --verify base >/dev/null 2>&1; then
+	# Trees made before the fixes series had no 'stock' tag.
+	git -C "$TREE" rev-parse -q --verify stock >/dev/null ||
+		git -C "$TREE" tag stock base^
 	exit 0
 fi
 [ ! -e "$TREE" ] || die "${TREE#"$TOP"/} exists but has no 'base' tag; move it away and retry"
@@ -64,6 +67,7 @@ unpack() {
 	git config user.email "$GIT_AUTHOR_EMAIL"
 	git add -A -f
 	git commit -q -m "Debian $PKG $deb_version"
+	git tag stock
 	# The backout is committed by its own author at its own date, so the
 	# tag has the same hash on every machine too.
 	GIT_COMMITTER_NAME=$(sed -n 's/^From: \(.*\) <.*/\1/p' "$TOP/base/backout.patch") \
@@ -80,5 +84,9 @@ step "$LOGS/base-unpack.log" "unpack and commit the base tree into ${TREE#"$TOP"
 got=$(git -C "$TREE" rev-parse base)
 if [ "$deb_version" = "$VERSION" ] && [ "$got" != "$BASE_COMMIT" ]; then
 	die "the base came out as $got, not the pinned $BASE_COMMIT: patches/ name the wrong base-commit (log: ${LOGS#"$TOP"/}/base-unpack.log)"
+fi
+got=$(git -C "$TREE" rev-parse stock)
+if [ "$deb_version" = "$VERSION" ] && [ "$got" != "$STOCK_COMMIT" ]; then
+	die "the stock tree came out as $got, not the pinned $STOCK_COMMIT: fixes/ name the wrong base-commit (log: ${LOGS#"$TOP"/}/base-unpack.log)"
 fi
 say "base is $(git -C "$TREE" rev-parse --short base) ($PKG $deb_version + base/backout.patch)"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# export.sh: write base..HEAD of build/linux back to patches/ with
+# export.sh: write base..HEAD of build/linux back to patches/ (with
+# SERIES=fixes: stock..HEAD of build/fixes-linux back to fixes/) with
 # git format-patch, cover letter first, addressed with get_maintainer.pl,
 # each patch's changelog (its git note) under its "---". The cover letter
 # keeps its subject and text; shortlog, diffstat and base-commit are
@@ -13,12 +14,15 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_tree
-cd "$TREE"
-git diff --quiet HEAD || die "build/linux has uncommitted edits: commit them first"
-n=$(git rev-list --count base..HEAD)
-[ "$n" -gt 0 ] || die "no commits on top of base in build/linux"
+series_vars "${SERIES:-series}"
+rel=${PATCHES#"$TOP"/} wrel=${WORK#"$TOP"/}
+[ -d "$WORK" ] || die "no work tree $wrel: run 'SERIES=$NAME make tree' first"
+cd "$WORK"
+git diff --quiet HEAD || die "$wrel has uncommitted edits: commit them first"
+n=$(git rev-list --count "$BASE_REF..HEAD")
+[ "$n" -gt 0 ] || die "no commits on top of $BASE_REF in $wrel"
 
-reroll=${REROLL:-$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$TOP/patches/0000-cover-letter.patch" 2>/dev/null)}
+reroll=${REROLL:-$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$PATCHES/0000-cover-letter.patch" 2>/dev/null || true)}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The cover letter is from the series' author (format-patch would take the
@@ -26,9 +30,9 @@ trap 'rm -rf "$out"' EXIT
 # digits rather than to whatever this repository's size suggests, so that
 # the export is the same on every machine.
 fmt=(git -c user.name="$(git log -1 --format=%an HEAD)" -c user.email="$(git log -1 --format=%ae HEAD)"
-	format-patch -q --cover-letter --base=base --no-signature --abbrev=12 --notes
+	format-patch -q --cover-letter --base="$BASE_REF" --no-signature --abbrev=12 --notes
 	--subject-prefix="PATCH${reroll:+ v$reroll}" -o "$out")
-"${fmt[@]}" base..HEAD
+"${fmt[@]}" "$BASE_REF..HEAD"
 
 # Recipients from the tree's own MAINTAINERS: maintainers in To:, the
 # reviewers, supporters and lists in Cc:.
@@ -40,23 +44,23 @@ while IFS= read -r line; do
 	*) cc+=(--cc="$addr") ;;
 	esac
 done < <(find "$out" -name '*.patch' ! -name '0000-cover-letter.patch' -print0 |
-	xargs -0 scripts/get_maintainer.pl --no-git --no-git-fallback | grep -v '^$' || true)
+	xargs -0 scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes | grep -v '^$' || true)
 rm -f "$out"/*.patch
-"${fmt[@]}" "${to[@]}" "${cc[@]}" base..HEAD
+"${fmt[@]}" "${to[@]}" "${cc[@]}" "$BASE_REF..HEAD"
 
 cover=$out/0000-cover-letter.patch
-old=$TOP/patches/0000-cover-letter.patch
+old=$PATCHES/0000-cover-letter.patch
 python3 "$TOP/scripts/cover.py" "$cover" "$old" "$(git log -1 --format=%aD HEAD)"
 
-mkdir -p "$TOP/patches"
-if diff -rq "$out" "$TOP/patches" >/dev/null 2>&1; then
-	say "patches/ is already up to date ($n patches)"
+mkdir -p "$PATCHES"
+if diff -rq "$out" "$PATCHES" >/dev/null 2>&1; then
+	say "$rel/ is already up to date ($n patches)"
 else
-	rm -f "$TOP"/patches/*.patch
-	cp "$out"/*.patch "$TOP/patches/"
-	say "exported $n patches and a cover letter to patches/"
+	rm -f "$PATCHES"/*.patch
+	cp "$out"/*.patch "$PATCHES/"
+	say "exported $n patches and a cover letter to $rel/"
 fi
-git rev-parse HEAD >"$BUILD/.synced"
+git rev-parse HEAD >"$SYNCED"
 
 # A copy for mailing: From: and Signed-off-by: of the person sending it,
 # in place of the project's identity, which checkpatch would not accept
@@ -64,13 +68,14 @@ git rev-parse HEAD >"$BUILD/.synced"
 if [ -n "${SIGNOFF:-}" ]; then
 	case $SIGNOFF in *" <"*@*">") ;; *) die "SIGNOFF must read \"Name <mail>\", not \"$SIGNOFF\"" ;; esac
 	project="$(git log -1 --format='%an <%ae>' HEAD)"
-	rm -rf "$BUILD/mail"
-	mkdir -p "$BUILD/mail"
-	for p in "$TOP"/patches/*.patch; do
+	mail=$BUILD/mail/$NAME
+	rm -rf "$mail"
+	mkdir -p "$mail"
+	for p in "$PATCHES"/*.patch; do
 		SIGNOFF=$SIGNOFF PROJECT=$project perl -pe '
 			BEGIN { $s = $ENV{SIGNOFF}; $p = quotemeta $ENV{PROJECT} }
 			s/^From: $p$/From: $s/; s/^Signed-off-by: $p$/Signed-off-by: $s/' \
-			"$p" >"$BUILD/mail/$(basename "$p")"
+			"$p" >"$mail/$(basename "$p")"
 	done
-	say "a copy for mailing, from and signed off by $SIGNOFF, is in ${BUILD#"$TOP"/}/mail/"
+	say "a copy for mailing, from and signed off by $SIGNOFF, is in ${mail#"$TOP"/}/"
 fi

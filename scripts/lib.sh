@@ -53,6 +53,28 @@ kcc() {
 	fi
 }
 
+# series_vars [NAME]: where the series NAME lives. "series" (the default)
+# is the patch series in patches/, applied to the base (tag 'base': the
+# stock tree with upstream's implementation backed out) in build/linux;
+# "fixes" is the stable fixes in fixes/, applied to the stock tree itself
+# (tag 'stock') in the work tree build/fixes-linux. Sets PATCHES, WORK,
+# BASE_REF (the tag the series applies to), BRANCH, SYNCED (the file that
+# records the commit last applied or exported) and NAME.
+series_vars() {
+	# shellcheck disable=SC2034 # for the caller
+	NAME=${1:-series}
+	# shellcheck disable=SC2034 # for the caller
+	case $NAME in
+	series)
+		PATCHES=$TOP/patches WORK=$TREE BASE_REF=base BRANCH=series
+		SYNCED=$BUILD/.synced ;;
+	fixes)
+		PATCHES=$TOP/fixes WORK=$BUILD/fixes-linux BASE_REF=stock BRANCH=fixes
+		SYNCED=$BUILD/.synced-fixes ;;
+	*) die "no series called '$NAME' (series, fixes)" ;;
+	esac
+}
+
 need_tree() {
 	git -C "$TREE" rev-parse -q --verify base >/dev/null 2>&1 ||
 		die "no kernel tree at ${TREE#"$TOP"/}: run 'make tree' first"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # review.sh: the maintainer's gates, patch by patch on top of the base, in
-# the work tree build/review-linux (build/linux is not touched):
+# the work tree build/review-linux (build/linux is not touched); with
+# SERIES=fixes, the same for the fixes on top of the stock tree, in
+# build/review-fixes-linux:
 #
 #   checkpatch  scripts/checkpatch.pl --strict: no errors, warnings or checks
 #               (a new file must be covered by MAINTAINERS instead of
@@ -13,21 +15,27 @@
 #   htmldocs    if the patch touches Documentation/, SPHINXDIRS=virt htmldocs
 #               reports no warning the base does not
 #
-# Prints one line per patch and gate; fails if any gate fails.
+# Prints one line per patch and gate; fails if any gate fails. The
+# baseline kernel is left in build/base (build/stock for the fixes), the
+# last patch's in build/review (build/review-fixes).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_tree
+series_vars "${SERIES:-series}"
+sfx=${NAME#series}
+sfx=${sfx:+-$sfx}
 
-wt=build/review-linux
+wt=build/review$sfx-linux
 src=$TOP/$wt
-rlogs=$LOGS/review
+rlogs=$LOGS/review$sfx
+baseline=$BUILD/$BASE_REF
 rm -rf "$rlogs"
 mkdir -p "$rlogs"
-mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..HEAD)
-[ ${#commits[@]} -gt 0 ] || { say "review: no patches on top of base"; exit 0; }
+mapfile -t commits < <(git -C "$WORK" rev-list --reverse "$BASE_REF..HEAD")
+[ ${#commits[@]} -gt 0 ] || { say "review: no patches on top of $BASE_REF"; exit 0; }
 
 # Kernel C files the series touches: the sparse/W=1 set for every patch.
-mapfile -t cfiles < <(git -C "$TREE" diff --name-only base HEAD -- '*.c' ':!tools/' ':!Documentation/' ':!samples/')
+mapfile -t cfiles < <(git -C "$WORK" diff --name-only "$BASE_REF" HEAD -- '*.c' ':!tools/' ':!Documentation/' ':!samples/')
 
 # warnings OUT FILE...: C=2 and W=1 diagnostics in FILE and in the headers
 # it includes, with line and column numbers dropped so that moved code
@@ -52,18 +60,20 @@ docs() {
 		sort >"$1" || true
 }
 
-bash "$TOP/scripts/worktree.sh" "$wt" base
-say "review: baseline on the base"
-# Left in build/base, where make base-kernel (and so make bench) reuses it.
-step "$rlogs/base-build.log" "build the base in $wt" bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/base" review
-step "$rlogs/base-warnings.log" "sparse and W=1 on ${#cfiles[@]} files at the base" warnings "$rlogs/base.warn" "${cfiles[@]}"
+bash "$TOP/scripts/worktree.sh" "$wt" "$BASE_REF"
+git -C "$src" checkout -q --detach "$BASE_REF"
+say "review: baseline on the $BASE_REF tree"
+# Left in build/base (build/stock), where make base-kernel (and so make
+# bench) and make fixes reuse it.
+step "$rlogs/base-build.log" "build the $BASE_REF tree in $wt" bash "$TOP/scripts/kernel.sh" "$wt" "$baseline" "review$sfx"
+step "$rlogs/base-warnings.log" "sparse and W=1 on ${#cfiles[@]} files at the $BASE_REF tree" warnings "$rlogs/base.warn" "${cfiles[@]}"
 docs_base_done=0
 
 fails=0
 i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
-	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	subj=$(git -C "$WORK" log -1 --format=%s "$c")
 	tag=$(printf '%02d' "$i")
 	printf '\n[%s/%s] %s\n' "$i" "${#commits[@]}" "$subj"
 	git -C "$src" checkout -q --detach "$c"
@@ -108,10 +118,10 @@ for c in "${commits[@]}"; do
 		result build n/a "no kernel source touched"
 		result sparse/W=1 n/a "no kernel source touched"
 	else
-		if bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/review" review >"$rlogs/$tag-build.log" 2>&1; then
+		if bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/review$sfx" "review$sfx" >"$rlogs/$tag-build.log" 2>&1; then
 			result build ok ""
 		else
-			result build FAIL "log: ${rlogs#"$TOP"/}/$tag-build.log and ${LOGS#"$TOP"/}/review-build.log"
+			result build FAIL "log: ${rlogs#"$TOP"/}/$tag-build.log and ${LOGS#"$TOP"/}/review$sfx-build.log"
 		fi
 
 		warnings "$rlogs/$tag.warn" "${cfiles[@]}"
@@ -125,8 +135,8 @@ for c in "${commits[@]}"; do
 	fi
 
 	if printf '%s\n' "${touched[@]}" | grep -q '^tools/testing/selftests/kvm/'; then
-		slog=$LOGS/review-selftests-build.log
-		if bash "$TOP/scripts/selftests.sh" "$src" "$BUILD/review-selftests" review-selftests \
+		slog=$LOGS/review$sfx-selftests-build.log
+		if bash "$TOP/scripts/selftests.sh" "$src" "$BUILD/review$sfx-selftests" "review$sfx-selftests" \
 			>"$rlogs/$tag-selftests.log" 2>&1; then
 			mine=$(printf '%s\n' "${touched[@]}" | sed -n 's#^tools/testing/selftests/kvm/##p' | paste -sd'|')
 			if grep -E "($mine).*warning:" "$slog" >/dev/null; then
@@ -143,8 +153,8 @@ for c in "${commits[@]}"; do
 
 	if printf '%s\n' "${touched[@]}" | grep -q '^Documentation/'; then
 		if [ $docs_base_done -eq 0 ]; then
-			git -C "$src" checkout -q --detach base
-			docs "$rlogs/base.docwarn" || die "htmldocs fails on the base; log: ${rlogs#"$TOP"/}/base.docwarn.log"
+			git -C "$src" checkout -q --detach "$BASE_REF"
+			docs "$rlogs/base.docwarn" || die "htmldocs fails on the $BASE_REF tree; log: ${rlogs#"$TOP"/}/base.docwarn.log"
 			git -C "$src" checkout -q --detach "$c"
 			docs_base_done=1
 		fi

@@ -3,7 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help demo deps base tree sync export kernel base-kernel debug-kernel selftests test test-debug vmm-test review bench lint check fixes fixes-tree export-fixes
+# Targets share build/, so they run one after the other, also under -j.
+.NOTPARALLEL:
+# Who this run is: scripts/lib.sh lets one run at a time use build/, and
+# every recipe of this make (and what they start) belongs to this run.
+export RUN_PID := $(shell echo $$PPID)
+export RUN_WHAT := make $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
+
+.PHONY: help demo deps base tree sync export kernel base-kernel debug-kernel selftests test test-debug vmm-test review bench lint check fixes fixes-tree export-fixes docs repin
 
 help:
 	@echo 'make demo         a small VMM raises an SError, migrates it, and the guest takes it'
@@ -25,8 +32,10 @@ help:
 	@echo 'make base-kernel  build/base/Image, build/base/vmlinux from the base'
 	@echo 'make debug-kernel build/debug/Image: build/linux with config/debug.config'
 	@echo 'make selftests    cross-build the KVM selftests of build/linux'
+	@echo 'make docs         copy the last clean runs'"'"' reports (build/reports/) into README.md and docs/'
+	@echo 'make repin VERSION=...  pin another linux-source-6.12 version, once both series apply to it'
 	@echo 'make deps         install the Debian packages the project needs'
-	@echo 'make lint         shellcheck the pipeline; check its judge and cover letter code on crafted input'
+	@echo 'make lint         shellcheck the pipeline; check its judge, report and cover letter code on crafted input'
 
 deps:
 	@bash $(S)/deps.sh
@@ -92,7 +101,15 @@ demo: selftests kernel
 lint: deps
 	@shellcheck -x $(S)/*.sh .ci/run && shellcheck -s sh $(S)/guest-init tests/vmm/qemu_migration && echo '==> shellcheck: clean'
 	@bash $(S)/check-results.sh
+	@bash $(S)/check-tested.sh
 	@bash $(S)/check-cover.sh
+
+# What the last clean runs measured, into the committed documents.
+docs:
+	@bash $(S)/docs.sh
+
+repin: deps
+	@bash $(S)/repin.sh $(VERSION)
 
 check: lint review test test-debug fixes demo vmm-test bench
 	@echo '==> make check: all gates passed'

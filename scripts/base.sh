@@ -14,14 +14,20 @@ fi
 [ ! -e "$TREE" ] || die "${TREE#"$TOP"/} exists but has no 'base' tag; move it away and retry"
 
 mkdir -p "$CACHE"
-deb_version=$VERSION
-if ! apt-cache madison "$PKG" | awk '{print $3}' | grep -qxF "$VERSION"; then
-	deb_version=$(apt-cache madison "$PKG" | awk '{print $3}' | sort -V | tail -n1)
-	[ -n "$deb_version" ] || die "apt serves no $PKG at all (apt-get update? network?)"
-	warn "***************************************************************"
-	warn "pinned $PKG $VERSION is no longer served; falling back to"
-	warn "$deb_version. Its checksum is not pinned, and base-commit changes."
-	warn "***************************************************************"
+# The pinned version, or with REPIN_VERSION (scripts/repin.sh) the one the
+# pin is about to move to, which has no checksum or commits pinned yet.
+deb_version=${REPIN_VERSION:-$VERSION}
+pinned=1
+[ -z "${REPIN_VERSION:-}" ] || pinned=0
+served=$(apt-cache madison "$PKG" | awk '{print $3}' | sort -uV)
+[ -n "$served" ] || die "apt serves no $PKG at all (apt-get update? network?)"
+if ! grep -qxF "$deb_version" <<<"$served"; then
+	[ "${UNPINNED:-0}" = 1 ] || [ $pinned -eq 0 ] ||
+		die "$PKG $deb_version is no longer served (served: $(paste -sd' ' <<<"$served")); re-pin with 'make repin VERSION=<one of them>', or try the newest unpinned with UNPINNED=1"
+	[ $pinned -eq 1 ] || die "$PKG $deb_version is not served (served: $(paste -sd' ' <<<"$served"))"
+	deb_version=$(tail -n1 <<<"$served")
+	pinned=0
+	warn "UNPINNED=1: $PKG $VERSION is not served; using $deb_version, whose checksum and commits are not pinned: what is tested is not the pinned base"
 fi
 
 tarball=$CACHE/$PKG-$deb_version.tar.xz
@@ -40,7 +46,7 @@ if [ ! -s "$tarball" ]; then
 	step "$LOGS/base-fetch.log" "fetch $PKG $deb_version into ${CACHE/#$HOME/\~}" fetch
 fi
 
-if [ "$deb_version" = "$VERSION" ]; then
+if [ $pinned -eq 1 ]; then
 	sum=$(sha256sum "$tarball" | cut -d' ' -f1)
 	if [ "$sum" != "$SHA256" ]; then
 		mv "$tarball" "$tarball.bad"
@@ -82,11 +88,11 @@ unpack() {
 }
 step "$LOGS/base-unpack.log" "unpack and commit the base tree into ${TREE#"$TOP"/}" unpack
 got=$(git -C "$TREE" rev-parse base)
-if [ "$deb_version" = "$VERSION" ] && [ "$got" != "$BASE_COMMIT" ]; then
+if [ $pinned -eq 1 ] && [ "$got" != "$BASE_COMMIT" ]; then
 	die "the base came out as $got, not the pinned $BASE_COMMIT: patches/ name the wrong base-commit (log: ${LOGS#"$TOP"/}/base-unpack.log)"
 fi
 got=$(git -C "$TREE" rev-parse stock)
-if [ "$deb_version" = "$VERSION" ] && [ "$got" != "$STOCK_COMMIT" ]; then
+if [ $pinned -eq 1 ] && [ "$got" != "$STOCK_COMMIT" ]; then
 	die "the stock tree came out as $got, not the pinned $STOCK_COMMIT: fixes/ name the wrong base-commit (log: ${LOGS#"$TOP"/}/base-unpack.log)"
 fi
 say "base is $(git -C "$TREE" rev-parse --short base) ($PKG $deb_version + base/backout.patch)"

@@ -26,15 +26,13 @@ fails=0
 for row in "max|FEAT_RAS: the syndrome is chosen" "cortex-a57|no FEAT_RAS: the CPU chooses the syndrome"; do
 	IFS='|' read -r cpu what <<<"$row"
 	log=$LOGS/demo-$cpu.log
-	qemu_cmd "$kernel" "$out/initramfs.cpio.gz" "$cpu"
-	step "$log" "boot ${kernel#"$TOP"/} on -cpu $cpu and run the demo" \
-		timeout -k 5 120 "${QEMU[@]}" -smp 1 -m 512M
+	printf '==> boot %s on -cpu %s and run the demo ... ' "${kernel#"$TOP"/}" "$cpu"
+	boot_and_judge "$log" "$out/list" "demo/$cpu" "$kernel" "$out/initramfs.cpio.gz" "$cpu" "" 120 \
+		-smp 1 -m 512M
 	printf '\n--- -cpu %s (%s) ---\n' "$cpu" "$what"
 	sed -n '/^@@@ RUN serror_demo/,/^@@@ END/{/^@@@/d;p}' "$log" | tr -d '\r'
-	verdict=$(python3 "$TOP/scripts/results.py" "$log" "$out/list" "demo/$cpu")
-	read -r _ p f _ <<<"$(tail -n1 <<<"$verdict")"
-	if [ "$p" -ne 1 ] || [ "$f" -ne 0 ]; then
-		sed '$d' <<<"$verdict"
+	if [ "$PASSED" -ne 1 ] || [ "$FAILED" -ne 0 ]; then
+		echo "$VERDICT"
 		echo "FAILED: the demo on -cpu $cpu; log: ${log#"$TOP"/}"
 		fails=$((fails + 1))
 	fi

@@ -34,16 +34,21 @@ done
 
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+# apt-get waits up to ten minutes for another apt or dpkg to finish rather
+# than failing at once, and runs in a session of its own: Ctrl-C stops
+# this script, and the run, at once, while dpkg finishes what it is doing
+# (an interrupted dpkg leaves packages half configured).
+apt=(setsid -w "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600)
 if [ $need_arm64 -eq 1 ]; then
 	say "adding the arm64 architecture to dpkg (for busybox-static:arm64)"
-	"${sudo[@]}" dpkg --add-architecture arm64
+	setsid -w "${sudo[@]}" dpkg --add-architecture arm64
 fi
 if [ ${#missing[@]} -gt 0 ] || [ $need_arm64 -eq 1 ]; then
-	step "$LOGS/deps-update.log" "apt-get update" "${sudo[@]}" apt-get update
+	step "$LOGS/deps-update.log" "apt-get update" "${apt[@]}" update
 fi
 if [ ${#missing[@]} -gt 0 ]; then
 	step "$LOGS/deps-install.log" "apt-get install ${missing[*]}" \
-		env DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+		env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
 if [ ! -x "$CACHE/busybox" ]; then
 	fetch_busybox() {

@@ -10,6 +10,10 @@ that skips somewhere, for want of RAS say, is not counted there) and pass
 with the fixes; no case may fail on stock unless it proves a fix, nor with
 the fixes unless PROOF says why it differs. Prints one line per fix and
 case, and last "PROOF <proved> <problems>"; exits non-zero on a problem.
+
+fixes-proof.py --no-worse BEFORE AFTER: the cases that fail in the log
+AFTER but do not in the log BEFORE (what a patch made worse); exits
+non-zero if there is one.
 """
 import os
 import re
@@ -34,6 +38,13 @@ def config(path):
 
 
 args = sys.argv[1:]
+if args[0] == "--no-worse":
+    before, after = cases(args[1]), cases(args[2])
+    worse = sorted(c for c, r in after.items() if r == "fail" and before.get(c) != "fail")
+    for c in worse:
+        print("newly failing: " + c)
+    print("NO-WORSE %d" % len(worse))
+    sys.exit(1 if worse else 0)
 proof_path, fixes_dir = args[0], args[1]
 sep = args.index("--")
 stock = {config(p): cases(p) for p in args[2:sep]}

@@ -10,7 +10,9 @@
 #      fails where upstream is wrong, the fixed one must pass;
 #   4. the proof (fixes-proof.py): the cases tests/fixes.proof names for
 #      each code fix fail on stock and pass with the fixes, and nothing
-#      else fails on either.
+#      else fails on either;
+#   5. no patch makes anything worse: the kernel of each code patch but
+#      the last, on vhe, fails no case the kernel before it passes.
 #
 # The test the fixes carry must be the series' own vcpu_events_test, so
 # that upstream's implementation with the fixes passes the series' tests
@@ -48,4 +50,24 @@ python3 "$TOP/scripts/fixes-proof.py" "$TOP/tests/fixes.proof" "$PATCHES" \
 	die "fixes: the proof does not hold; log: ${LOGS#"$TOP"/}/fixes-proof.log"
 }
 sed '$d' "$LOGS/fixes-proof.log"
+
+# Every prefix of the code fixes, on vhe: no patch fails a case the tree
+# before it passed (a reset dropping a pending SError, for one, must not
+# come before GET and SET perform an owed reset).
+mapfile -t code < <(git -C "$WORK" rev-list --reverse "$BASE_REF..HEAD" -- arch virt include)
+prev=$LOGS/test-stock-vhe.log
+for ((i = 0; i < ${#code[@]} - 1; i++)); do
+	git -C "$BUILD/review-fixes-linux" checkout -q --detach "${code[$i]}"
+	bash "$TOP/scripts/kernel.sh" "$BUILD/review-fixes-linux" "$BUILD/prefix" "prefix-$((i + 1))" >/dev/null
+	KERNEL=$BUILD/prefix/Image CONFIGS=vhe bash "$TOP/scripts/test.sh" >"$LOGS/fixes-prefix-$((i + 1)).log" 2>&1 || true
+	cp "$LOGS/test-prefix-vhe.log" "$LOGS/test-prefix-$((i + 1))-vhe.log"
+	if ! python3 "$TOP/scripts/fixes-proof.py" --no-worse "$prev" "$LOGS/test-prefix-$((i + 1))-vhe.log" \
+		>"$LOGS/fixes-prefix-$((i + 1)).worse"; then
+		sed '$d; s/^/    /' "$LOGS/fixes-prefix-$((i + 1)).worse"
+		die "fixes: patch $((i + 1)) ($(git -C "$WORK" log -1 --format=%s "${code[$i]}")) makes the cases above fail; log: ${LOGS#"$TOP"/}/test-prefix-$((i + 1))-vhe.log"
+	fi
+	printf '    after patch %d of %d: %s of the vhe cases fail, none that passed before\n' "$((i + 1))" "${#code[@]}" \
+		"$(grep -c '^not ok' "$LOGS/test-prefix-$((i + 1))-vhe.log")"
+	prev=$LOGS/test-prefix-$((i + 1))-vhe.log
+done
 say "fixes: $(tail -n 1 "$LOGS/fixes-proof.log" | cut -d' ' -f2) cases prove the $(grep -c '^fix ' "$LOGS/fixes-proof.log") code fixes; all gates passed"

@@ -8,15 +8,52 @@ LOGS=$BUILD/logs
 CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-serror}
 ARCH=arm64
 CROSS_COMPILE=aarch64-linux-gnu-
-# Debian's python3 (and its apt-installed modules: ply, git, sphinx) before
-# any other python3 a user or tool has put first on PATH.
-PATH=/usr/bin:/bin:$PATH
-export ARCH CROSS_COMPILE PATH
+# The QEMU every boot runs; QEMU=... selects another binary.
+QEMU_BIN=${QEMU:-qemu-system-aarch64}
+export ARCH CROSS_COMPILE
 mkdir -p "$LOGS"
+
+# Ctrl-C reaches every process of the run (QEMU stays in the foreground
+# process group, see boot): once the foreground command has ended, stop
+# here too, dying of the same signal so that make and the shell know.
+trap 'trap - INT; printf "\nFAILED: interrupted\n" >&2; kill -INT $$' INT
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
+
+# debian_python CMD...: run CMD with Debian's python3 first on PATH, for
+# the kernel's own Python (checkpatch's spdxcheck.py needs ply and git,
+# htmldocs needs Sphinx: Debian's packages, which another python3 put
+# first on PATH by a user or a tool would not have).
+debian_python() {
+	PATH=/usr/bin:/bin:$PATH "$@"
+}
+
+# One run at a time in build/: the first script of a run (a top-level
+# make, whose pid the Makefile exports as RUN_PID, or a script started by
+# hand) records itself in build/.owner; a script of another run that is
+# still alive is refused with one line naming it. Scripts a run starts
+# share its RUN_PID, so the recipes of one make, and the scripts they call,
+# are never refused.
+claim_build() {
+	local me=${RUN_PID:-$$} pid when what
+	mkdir -p "$BUILD"
+	if ! what=$(
+		exec 9>"$BUILD/.owner.lock"
+		flock 9
+		if read -r pid when what <"$BUILD/.owner" 2>/dev/null &&
+			[ "$pid" != "$me" ] && kill -0 "$pid" 2>/dev/null; then
+			echo "'$what' (pid $pid, since $when)"
+			exit 1
+		fi
+		echo "$me $(date +%T) ${RUN_WHAT:-${0##*/} $*}" >"$BUILD/.owner"
+	); then
+		die "${BUILD#"$TOP"/}/ is in use by $what: wait for it, or stop it"
+	fi
+	export RUN_PID=$me
+}
+claim_build "$@"
 
 # step LOG DESCRIPTION CMD...: run CMD with its output in LOG, print what it
 # does and how long it took; on failure, say so, show the log's tail and
@@ -117,28 +154,45 @@ built_from() {
 # APPEND added to the kernel command line. Callers add -smp, -m and the like.
 qemu_cmd() {
 	# shellcheck disable=SC2034,SC2054 # used by the callers; commas are QEMU's
-	QEMU=(qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu "$3"
+	QEMU=("$QEMU_BIN" -machine virt,virtualization=on,gic-version=3 -cpu "$3"
 		-nographic -no-reboot -monitor none -serial stdio -nic none
 		-kernel "$1" -initrd "$2" -append "console=ttyAMA0 panic=-1 loglevel=5${4:+ $4}")
 }
 
-# boot_and_judge LOG LIST NAME KERNEL INITRD CPU APPEND LIMIT: boot KERNEL
-# with INITRD on -cpu CPU (-smp 2, -m 2G, APPEND on its command line) for
-# at most LIMIT seconds, console in LOG; print how the boot ended, then
-# judge LOG with results.py against the programs in LIST. Sets VERDICT
-# (the table, headed NAME) and PASSED, FAILED, SKIPPED; a QEMU that timed
-# out or failed is one more failure, shown in VERDICT with the log's end.
-boot_and_judge() {
-	local log=$1 list=$2 name=$3 start rc=0 secs out
+# boot LOG LIMIT QEMU-ARG...: the one way every target boots a kernel: the
+# command qemu_cmd set up, with QEMU-ARG... added, console in LOG, whose
+# first line is the whole command, for at most LIMIT seconds. QEMU stays
+# in the foreground process group, so that Ctrl-C stops it at once. Prints
+# how the boot ended; sets BOOT_RC (0, 124 on timeout, QEMU's status).
+boot() {
+	local log=$1 limit=$2 start secs
+	shift 2
 	start=$(date +%s)
-	qemu_cmd "$4" "$5" "$6" "$7"
-	timeout -k 5 "$8" "${QEMU[@]}" -smp 2 -m 2G </dev/null >"$log" 2>&1 || rc=$?
+	printf 'qemu command: %s\n' "${QEMU[*]} $*" >"$log"
+	BOOT_RC=0
+	timeout --foreground -k 5 "$limit" "${QEMU[@]}" "$@" </dev/null >>"$log" 2>&1 || BOOT_RC=$?
 	secs=$(($(date +%s) - start))
-	case $rc in
+	case $BOOT_RC in
 	0) printf 'done in %ss\n' "$secs" ;;
 	124 | 137) printf 'TIMEOUT after %ss\n' "$secs" ;;
-	*) printf 'qemu exited %s after %ss\n' "$rc" "$secs" ;;
+	*) printf 'qemu exited %s after %ss\n' "$BOOT_RC" "$secs" ;;
 	esac
+}
+
+# boot_and_judge LOG LIST NAME KERNEL INITRD CPU APPEND LIMIT [QEMU-ARG...]:
+# boot KERNEL with INITRD on -cpu CPU (-smp 2 -m 2G unless QEMU-ARGs say
+# otherwise, APPEND on its command line) for at most LIMIT seconds, then
+# judge LOG with results.py against the programs in LIST: their results,
+# a timeout, kernel splats. Sets VERDICT (the table, headed NAME) and
+# PASSED, FAILED, SKIPPED; a QEMU that timed out or failed is one more
+# failure, shown in VERDICT with the log's end.
+boot_and_judge() {
+	local log=$1 list=$2 name=$3 limit=$8 out rc
+	qemu_cmd "$4" "$5" "$6" "$7"
+	shift 8
+	[ $# -gt 0 ] || set -- -smp 2 -m 2G
+	boot "$log" "$limit" "$@"
+	rc=$BOOT_RC
 	out=$(python3 "$TOP/scripts/results.py" "$log" "$list" "$name")
 	# shellcheck disable=SC2034 # for the caller
 	VERDICT=$(sed '$d' <<<"$out")

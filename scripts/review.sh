@@ -55,7 +55,7 @@ warnings() {
 	sort -o "$out" "$out"
 }
 docs() {
-	make -C "$src" O=obj SPHINXDIRS=virt htmldocs >"$1.log" 2>&1 || return 1
+	debian_python make -C "$src" O=obj SPHINXDIRS=virt htmldocs >"$1.log" 2>&1 || return 1
 	grep -E 'WARNING|ERROR' "$1.log" | sed -E 's#^(\.\./)+##; s#:[0-9]+:#:#; s#/work/[^ ]*/Documentation#Documentation#' |
 		sort >"$1" || true
 }
@@ -96,7 +96,7 @@ for c in "${commits[@]}"; do
 	# that rule (about kernel code returning it) is not about.
 	ignore=FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID
 	printf '%s\n' "${touched[@]}" | grep -qv '^tools/' || ignore+=,ENOSYS
-	(cd "$src" && scripts/checkpatch.pl --strict --ignore "$ignore" "$rlogs/$tag.patch") \
+	(cd "$src" && debian_python scripts/checkpatch.pl --strict --ignore "$ignore" "$rlogs/$tag.patch") \
 		>"$rlogs/$tag-checkpatch.log" 2>&1 || true
 	uncovered=
 	while read -r f; do

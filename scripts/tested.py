@@ -1,22 +1,22 @@
 #!/usr/bin/env python3
-"""tested.py LOGDIR README OUT: what the last test runs covered, as a table.
+"""tested.py OUT KERNEL STATUS LOG...: what one test run covered, as a
+markdown report.
 
-Reads the console logs make test and make test-debug leave in LOGDIR
-(test-series-<config>.log, test-debug-<config>.log), takes the counts the
-stress cases print (fuzz, interleave, psci_cpu_on_race, many_vcpus) and the
-number of TAP results,
-and writes a markdown table to OUT and between the markers
-"<!-- tested:begin -->" and "<!-- tested:end -->" in README. A kernel whose
-logs are missing is left out of the table; nothing is made up.
+The LOGs are the guest consoles of one run of scripts/test.sh, one per
+configuration of the matrix (build/logs/test-<kernel>-<config>.log);
+KERNEL names the kernel (series, debug, ...) and STATUS says how the run
+ended ("clean", or how many results failed). The report holds one table
+row per log: the counts vcpu_events_test's stress cases print (fuzz,
+interleave, psci_cpu_on_race, many_vcpus), and the number of TAP results.
+A count a log does not show is "not run"; nothing is made up. make docs
+copies the rows of clean reports into README.md and docs/tested.md.
 """
+import datetime
 import os
 import re
 import sys
 
-logdir, readme, out = sys.argv[1:4]
-CONFIGS = ["vhe", "nvhe", "nvhe-noras"]
-KERNELS = [("series", "normal"), ("debug", "debug (KASAN, UBSAN, lockdep)")]
-
+KERNELS = {"series": "normal", "debug": "debug (KASAN, UBSAN, lockdep)"}
 NUM = r"(\d+)"
 PATTERNS = {
     "fuzz": re.compile(r"^# fuzz: %s SETs, %s accepted, %s rejected" % ((NUM,) * 3)),
@@ -27,6 +27,8 @@ PATTERNS = {
     "many": re.compile(r"^# many_vcpus: %s vcpus moved" % NUM),
 }
 TAP = re.compile(r"^(ok|not ok) \d+ ")
+HEADER = ("| kernel | config | fuzz: random SETs | interleave: SErrors | PSCI CPU_ON race "
+          "| many vcpus | TAP results | log |\n|---|---|---|---|---|---|---|---|")
 
 
 def scan(path):
@@ -43,44 +45,33 @@ def scan(path):
     return found
 
 
-rows = []
-for kernel, what in KERNELS:
-    for config in CONFIGS:
-        path = os.path.join(logdir, "test-%s-%s.log" % (kernel, config))
-        if not os.path.exists(path):
-            continue
-        f = scan(path)
-        fuzz = f.get("fuzz")
-        race = f.get("race")
-        runs = f.get("runs")
-        rows.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            what, config,
-            "%s (%s accepted, %s rejected; seed %s)" % (fuzz[0], fuzz[1], fuzz[2], f["seed"][0])
-            if fuzz and "seed" in f else "not run",
-            "%s pending, %s taken, %s left; %s runs, %s kicks, %s GET+SET" % (race + runs)
-            if race and runs else "not run",
-            "%s rounds: SET before %s, after %s" % f["psci"] if "psci" in f else "not run",
-            "%s vcpus" % f["many"][0] if "many" in f else "not run",
-            "%d (%d failed)" % (f["results"], f["failed"]),
-            os.path.basename(path)))
+def row(kernel, path):
+    f = scan(path)
+    config = re.sub(r"^test-%s-|\.log$" % re.escape(kernel), "", os.path.basename(path))
+    fuzz, race, runs = f.get("fuzz"), f.get("race"), f.get("runs")
+    return "| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        KERNELS.get(kernel, kernel), config,
+        "%s (%s accepted, %s rejected; seed %s)" % (fuzz + (f["seed"][0],))
+        if fuzz and "seed" in f else "not run",
+        "%s pending, %s taken, %s left; %s runs, %s kicks, %s GET+SET" % (race + runs)
+        if race and runs else "not run",
+        "%s rounds: SET before %s, after %s" % f["psci"] if "psci" in f else "not run",
+        "%s vcpus" % f["many"][0] if "many" in f else "not run",
+        "%d (%d failed)" % (f["results"], f["failed"]),
+        os.path.basename(path))
 
-if not rows:
-    sys.exit("tested.py: no test logs in %s" % logdir)
 
-table = "\n".join([
-    "| kernel | config | fuzz: random SETs | interleave: SErrors | PSCI CPU_ON race | many vcpus | TAP results | log |",
-    "|---|---|---|---|---|---|---|---|",
-] + rows)
-with open(out, "w") as fh:
-    fh.write("# What the last test runs covered\n\n"
-             "Written by `make test` and `make test-debug` from their guest logs "
-             "(`build/logs/`); see `scripts/tested.py`.\n\n" + table + "\n")
+def main():
+    out, kernel, status = sys.argv[1:4]
+    logs = sys.argv[4:]
+    if not logs:
+        sys.exit("tested.py: no logs")
+    date = os.environ.get("TESTED_DATE") or datetime.date.today().isoformat()
+    rows = [row(kernel, p) for p in logs]
+    with open(out, "w") as fh:
+        fh.write("<!-- kernel: %s; status: %s; date: %s -->\n" % (kernel, status, date))
+        fh.write(HEADER + "\n" + "\n".join(rows) + "\n")
+    print("\n".join(rows))
 
-text = open(readme).read()
-begin, end = "<!-- tested:begin -->", "<!-- tested:end -->"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    with open(readme, "w") as fh:
-        fh.write(head + begin + "\n" + table + "\n" + end + tail)
-print(table)
+
+main()

@@ -2,14 +2,16 @@
 """fixes-proof.py PROOF FIXES STOCK-LOG... -- FIXED-LOG...: the proof that
 each code fix of FIXES (the fixes/ directory) fixes something.
 
-PROOF (tests/fixes.proof) names, per fix, the test cases that prove it.
+PROOF (tests/fixes.proof) names, per fix, the test cases that prove it,
+and apart ("changes N CASE...") those that show an intended ABI change.
 The logs are guest consoles of the same test list, one per configuration
 of the matrix, on the stock kernel and on the stock kernel with the fixes.
 Every case named for a fix must fail on stock wherever it runs (a case
 that skips somewhere, for want of RAS say, is not counted there) and pass
 with the fixes; no case may fail on stock unless it proves a fix, nor with
 the fixes unless PROOF says why it differs. Prints one line per fix and
-case, and last "PROOF <proved> <problems>"; exits non-zero on a problem.
+case, and last "PROOF <fix cases> <ABI change cases> <problems>", counting
+the cases that prove what they are listed for; exits non-zero on a problem.
 
 fixes-proof.py --no-worse BEFORE AFTER: the cases that fail in the log
 AFTER but do not in the log BEFORE (what a patch made worse); exits
@@ -50,15 +52,17 @@ sep = args.index("--")
 stock = {config(p): cases(p) for p in args[2:sep]}
 fixed = {config(p): cases(p) for p in args[sep + 1:]}
 
-proves, differs = {}, {}
+proves, changes, differs = {}, {}, {}
 for line in open(proof_path):
     words = line.split()
     if not words or words[0].startswith("#"):
         continue
     if words[0] == "differs":
         differs[words[1]] = " ".join(words[2:])
+    elif words[0] == "changes":
+        changes.setdefault(int(words[1]), []).extend(words[2:])
     else:
-        proves[int(words[0])] = words[1:]
+        proves.setdefault(int(words[0]), []).extend(words[1:])
 
 subjects = {}
 for name in sorted(os.listdir(fixes_dir)):
@@ -68,28 +72,32 @@ for name in sorted(os.listdir(fixes_dir)):
         s = re.search(r"^Subject: \[PATCH[^\]]*\] (.*(?:\n[ \t].*)*)", text, re.M)
         subjects[int(m.group(1))] = re.sub(r"\s*\n\s+", " ", s.group(1)) if s else name
 
-problems, proved = [], 0
-named = {c for cs in proves.values() for c in cs}
-for n in sorted(proves):
-    print("fix %d: %s" % (n, subjects.get(n, "(no such patch in %s)" % fixes_dir)))
-    if n not in subjects:
-        problems.append("fix %d is not a patch of %s" % (n, fixes_dir))
-    for case in proves[n]:
-        ran = [c for c in stock if stock[c].get(case) not in (None, "skip")]
-        bad = [c for c in ran if stock[c][case] != "fail"]
-        unfixed = [c for c in fixed if fixed[c].get(case) not in ("pass", "skip")]
-        if not ran:
-            verdict = "PROBLEM: never ran on stock"
-        elif bad:
-            verdict = "PROBLEM: passes on stock (%s)" % " ".join(bad)
-        elif unfixed:
-            verdict = "PROBLEM: does not pass with the fixes (%s)" % " ".join(unfixed)
-        else:
-            verdict = "fails on stock, passes with the fixes (%s)" % " ".join(ran)
-            proved += 1
-        if verdict.startswith("PROBLEM"):
-            problems.append("%s: %s" % (case, verdict[9:]))
-        print("  %-58s %s" % (case, verdict))
+problems, proved, last = [], {"fix": 0, "ABI change": 0}, None
+named = {c for table in (proves, changes) for cs in table.values() for c in cs}
+for n, case, kind in sorted([(n, c, "fix") for n in proves for c in proves[n]] +
+                            [(n, c, "ABI change") for n in changes for c in changes[n]],
+                            key=lambda t: (t[0], t[2] != "fix")):
+    if (n, kind) != last:
+        what = "fix" if kind == "fix" else "intended ABI change by fix"
+        print("%s %d: %s" % (what, n, subjects.get(n, "(no such patch in %s)" % fixes_dir)))
+        last = (n, kind)
+        if n not in subjects:
+            problems.append("fix %d is not a patch of %s" % (n, fixes_dir))
+    ran = [c for c in stock if stock[c].get(case) not in (None, "skip")]
+    bad = [c for c in ran if stock[c][case] != "fail"]
+    unfixed = [c for c in fixed if fixed[c].get(case) not in ("pass", "skip")]
+    if not ran:
+        verdict = "PROBLEM: never ran on stock"
+    elif bad:
+        verdict = "PROBLEM: passes on stock (%s)" % " ".join(bad)
+    elif unfixed:
+        verdict = "PROBLEM: does not pass with the fixes (%s)" % " ".join(unfixed)
+    else:
+        verdict = "fails on stock, passes with the fixes (%s)" % " ".join(ran)
+        proved[kind] += 1
+    if verdict.startswith("PROBLEM"):
+        problems.append("%s: %s" % (case, verdict[9:]))
+    print("  %-58s %s" % (case, verdict))
 
 for cfg in sorted(stock):
     for case, result in sorted(stock[cfg].items()):
@@ -106,5 +114,5 @@ if not stock or not fixed:
 
 for p in problems:
     print("PROBLEM: " + p)
-print("PROOF %d %d" % (proved, len(problems)))
+print("PROOF %d %d %d" % (proved["fix"], proved["ABI change"], len(problems)))
 sys.exit(1 if problems else 0)

@@ -70,4 +70,5 @@ for ((i = 0; i < ${#code[@]} - 1; i++)); do
 		"$(grep -c '^not ok' "$LOGS/test-prefix-$((i + 1))-vhe.log")"
 	prev=$LOGS/test-prefix-$((i + 1))-vhe.log
 done
-say "fixes: $(tail -n 1 "$LOGS/fixes-proof.log" | cut -d' ' -f2) cases prove the $(grep -c '^fix ' "$LOGS/fixes-proof.log") code fixes; all gates passed"
+read -r _ fix_cases abi_cases _ < <(tail -n 1 "$LOGS/fixes-proof.log")
+say "fixes: $fix_cases case results prove the $(grep -c '^fix ' "$LOGS/fixes-proof.log") code fixes, $abi_cases the intended ABI change; all gates passed"

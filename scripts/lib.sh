@@ -42,7 +42,7 @@ claim_build() {
 	if ! what=$(
 		exec 9>"$BUILD/.owner.lock"
 		flock 9
-		if read -r pid when what <"$BUILD/.owner" 2>/dev/null &&
+		if read -r pid when what 2>/dev/null <"$BUILD/.owner" &&
 			[ "$pid" != "$me" ] && kill -0 "$pid" 2>/dev/null; then
 			echo "'$what' (pid $pid, since $when)"
 			exit 1
@@ -161,14 +161,19 @@ qemu_cmd() {
 
 # boot LOG LIMIT QEMU-ARG...: the one way every target boots a kernel: the
 # command qemu_cmd set up, with QEMU-ARG... added, console in LOG, whose
-# first line is the whole command, for at most LIMIT seconds. QEMU stays
+# first line is the whole command, quoted for a shell to run again, for at
+# most LIMIT seconds. QEMU stays
 # in the foreground process group, so that Ctrl-C stops it at once. Prints
 # how the boot ended; sets BOOT_RC (0, 124 on timeout, QEMU's status).
 boot() {
 	local log=$1 limit=$2 start secs
 	shift 2
 	start=$(date +%s)
-	printf 'qemu command: %s\n' "${QEMU[*]} $*" >"$log"
+	{
+		printf 'qemu command:'
+		printf ' %q' "${QEMU[@]}" "$@"
+		printf '\n'
+	} >"$log"
 	BOOT_RC=0
 	timeout --foreground -k 5 "$limit" "${QEMU[@]}" "$@" </dev/null >>"$log" 2>&1 || BOOT_RC=$?
 	secs=$(($(date +%s) - start))

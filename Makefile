@@ -10,7 +10,7 @@ S := scripts
 export RUN_PID := $(shell echo $$PPID)
 export RUN_WHAT := make $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
 
-.PHONY: help demo deps base tree sync export kernel base-kernel debug-kernel selftests test test-debug vmm-test review bench lint check fixes fixes-tree export-fixes docs repin
+.PHONY: help demo deps base tree sync export kernel base-kernel stock-kernel debug-kernel selftests test test-debug vmm-test review bench lint check fixes fixes-tree export-fixes docs repin
 
 help:
 	@echo 'make demo         a small VMM raises an SError, migrates it, and the guest takes it'
@@ -23,13 +23,14 @@ help:
 	@echo 'make review       per-patch gates: checkpatch, build, sparse, W=1, htmldocs'
 	@echo 'make fixes        the stable fixes in fixes/ on the stock tree: gates, both kernels on'
 	@echo '                  the matrix, and the cases that fail on stock and pass with each fix'
-	@echo 'make bench        cost of the series next to the base, in guest instructions'
+	@echo 'make bench        cost of the series next to upstream'"'"'s and the base, in guest instructions'
 	@echo 'make tree         build/linux = base + patches/*.patch (FORCE=1 drops unexported work)'
 	@echo 'make export       build/linux base..HEAD -> patches/ (SIGNOFF="Name <mail>": a copy to mail)'
 	@echo 'make fixes-tree   build/fixes-linux = stock + fixes/*.patch'
 	@echo 'make export-fixes build/fixes-linux stock..HEAD -> fixes/'
 	@echo 'make kernel       build/Image, build/vmlinux from build/linux'
 	@echo 'make base-kernel  build/base/Image, build/base/vmlinux from the base'
+	@echo 'make stock-kernel build/stock/Image from the stock tree (upstream'"'"'s implementation)'
 	@echo 'make debug-kernel build/debug/Image: build/linux with config/debug.config'
 	@echo 'make selftests    cross-build the KVM selftests of build/linux'
 	@echo 'make docs         copy the last clean runs'"'"' reports (build/reports/) into README.md and docs/'
@@ -60,6 +61,9 @@ kernel: sync
 
 base-kernel: base
 	@bash $(S)/base-kernel.sh
+
+stock-kernel: base
+	@bash $(S)/base-kernel.sh stock
 
 debug-kernel: sync
 	@bash $(S)/kernel.sh build/linux build/debug debug debug
@@ -92,7 +96,7 @@ fixes-tree: deps
 export-fixes:
 	@SERIES=fixes bash $(S)/export.sh
 
-bench: selftests kernel base-kernel
+bench: selftests kernel base-kernel stock-kernel
 	@bash $(S)/bench.sh
 
 demo: selftests kernel

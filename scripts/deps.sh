@@ -34,21 +34,30 @@ done
 
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-# apt-get waits up to ten minutes for another apt or dpkg to finish rather
-# than failing at once, and runs in a session of its own: Ctrl-C stops
-# this script, and the run, at once, while dpkg finishes what it is doing
-# (an interrupted dpkg leaves packages half configured).
-apt=(setsid -w "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600)
+# apt-get and dpkg run in a session of their own, in the background, and
+# wait up to ten minutes for another apt or dpkg to finish rather than
+# failing at once. Ctrl-C stops this script, and the run, at once, and
+# says so, while apt-get goes on to its end: an interrupted dpkg would
+# leave packages half configured. The next run waits for it (the lock).
+apt_pid=
+trap 'trap - INT; [ -z "$apt_pid" ] || printf "\napt-get (pid %s) goes on to its end in the background" "$apt_pid" >&8
+	printf "\nFAILED: interrupted\n" >&8; kill -INT $$' INT
+in_background() {
+	setsid "${sudo[@]}" "$@" &
+	apt_pid=$!
+	wait "$apt_pid"
+}
+apt=(in_background env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600)
 if [ $need_arm64 -eq 1 ]; then
 	say "adding the arm64 architecture to dpkg (for busybox-static:arm64)"
-	setsid -w "${sudo[@]}" dpkg --add-architecture arm64
+	"${sudo[@]}" dpkg --add-architecture arm64
 fi
 if [ ${#missing[@]} -gt 0 ] || [ $need_arm64 -eq 1 ]; then
 	step "$LOGS/deps-update.log" "apt-get update" "${apt[@]}" update
 fi
 if [ ${#missing[@]} -gt 0 ]; then
 	step "$LOGS/deps-install.log" "apt-get install ${missing[*]}" \
-		env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${missing[@]}"
+		"${apt[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
 if [ ! -x "$CACHE/busybox" ]; then
 	fetch_busybox() {

@@ -16,7 +16,10 @@ mkdir -p "$LOGS"
 # Ctrl-C reaches every process of the run (QEMU stays in the foreground
 # process group, see boot): once the foreground command has ended, stop
 # here too, dying of the same signal so that make and the shell know.
-trap 'trap - INT; printf "\nFAILED: interrupted\n" >&2; kill -INT $$' INT
+# Said on the run's own stderr (fd 8), which the step being interrupted
+# may have redirected into its log.
+exec 8>&2
+trap 'trap - INT; printf "\nFAILED: interrupted\n" >&8; kill -INT $$' INT
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }

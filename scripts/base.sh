@@ -22,9 +22,10 @@ pinned=1
 served=$(apt-cache madison "$PKG" | awk '{print $3}' | sort -uV)
 [ -n "$served" ] || die "apt serves no $PKG at all (apt-get update? network?)"
 if ! grep -qxF "$deb_version" <<<"$served"; then
-	[ "${UNPINNED:-0}" = 1 ] || [ $pinned -eq 0 ] ||
-		die "$PKG $deb_version is no longer served (served: $(paste -sd' ' <<<"$served")); re-pin with 'make repin VERSION=<one of them>', or try the newest unpinned with UNPINNED=1"
-	[ $pinned -eq 1 ] || die "$PKG $deb_version is not served (served: $(paste -sd' ' <<<"$served"))"
+	list=$(paste -sd' ' <<<"$served")
+	[ -z "${REPIN_VERSION:-}" ] || die "$PKG $deb_version is not served (served: $list)"
+	[ "${UNPINNED:-0}" = 1 ] ||
+		die "$PKG $deb_version is no longer served (served: $list); re-pin with 'make repin VERSION=<one of them>', or try the newest unpinned with UNPINNED=1"
 	deb_version=$(tail -n1 <<<"$served")
 	pinned=0
 	warn "UNPINNED=1: $PKG $VERSION is not served; using $deb_version, whose checksum and commits are not pinned: what is tested is not the pinned base"

@@ -33,10 +33,11 @@ import sys
 path, table = sys.argv[1], sys.argv[2]
 text = open(path).read()
 begin, end = "<!-- tested:begin -->", "<!-- tested:end -->"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    tail = rest.split(end, 1)[1]
-    open(path, "w").write(head + begin + "\n" + table + "\n" + end + tail)
+if begin not in text or end not in text:
+    sys.exit("docs.sh: README.md has no %s ... %s markers for the table" % (begin, end))
+head, rest = text.split(begin, 1)
+tail = rest.split(end, 1)[1]
+open(path, "w").write(head + begin + "\n" + table + "\n" + end + tail)
 PY
 cp "$reports/bench.md" "$TOP/docs/benchmarks.md"
 say "docs: README.md, docs/tested.md and docs/benchmarks.md hold the last clean runs' figures ($dates)"

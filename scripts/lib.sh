@@ -165,9 +165,9 @@ qemu_cmd() {
 # boot LOG LIMIT QEMU-ARG...: the one way every target boots a kernel: the
 # command qemu_cmd set up, with QEMU-ARG... added, console in LOG, whose
 # first line is the whole command, quoted for a shell to run again, for at
-# most LIMIT seconds. QEMU stays
-# in the foreground process group, so that Ctrl-C stops it at once. Prints
-# how the boot ended; sets BOOT_RC (0, 124 on timeout, QEMU's status).
+# most LIMIT seconds. QEMU stays in the foreground process group, so that
+# Ctrl-C stops it at once. Prints how the boot ended; sets BOOT_RC (0, 124
+# on timeout, QEMU's status).
 boot() {
 	local log=$1 limit=$2 start secs
 	shift 2

@@ -1,4 +1,6 @@
-# The front door. 'make help' lists the targets; scripts/ does the work.
+# The front door. 'make help' lists the targets; scripts/ does the work,
+# config/ holds the trees (config/trees, config/sources) and the QEMU
+# configurations (config/qemu) as tables.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
@@ -10,110 +12,91 @@ S := scripts
 export RUN_PID := $(shell echo $$PPID)
 export RUN_WHAT := make $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
 
-.PHONY: help demo deps base tree sync export kernel base-kernel stock-kernel debug-kernel selftests test test-debug vmm-test review bench lint check fixes fixes-tree export-fixes docs repin
+# The tree a target works on (config/trees), and the kernel it boots.
+TREE ?= series
+KERNEL ?= $(TREE)
+# The series of fixes, each proven against its stock tree (make fixes,
+# make mainline).
+PROOFS := fixes mainline
+
+.PHONY: help demo deps source tree export kernel selftests test test-debug vmm-test review bench lint check docs repin $(PROOFS)
 
 help:
 	@echo 'make demo         a small VMM raises an SError, migrates it, and the guest takes it'
 	@echo '                  (inside the series kernel under QEMU, with and without FEAT_RAS)'
 	@echo 'make check        everything the project verifies (what CI runs)'
 	@echo 'make test         build the series kernel and selftests, run them on the QEMU matrix'
-	@echo '                  (KERNEL=build/base/Image runs the same against the base)'
+	@echo '                  (KERNEL=base boots the base; TREE=mainline the fixed 7.3 tree)'
 	@echo 'make test-debug   the same on a debug kernel (KASAN, UBSAN, lockdep, atomic-sleep checks)'
+	@echo 'make review       per-patch gates on TREE (default series): checkpatch, build, sparse, W=1, htmldocs'
+	@echo 'make fixes        fixes/ on stock 6.12: gates, both kernels on the matrix, and the'
+	@echo '                  results that fail on stock and pass with each fix'
+	@echo 'make mainline     the same for mainline/ on Debian'"'"'s 7.3'
 	@echo 'make vmm-test     a real VMM (Debian arm64 QEMU) migrates a KVM guest on the series and base kernels'
-	@echo 'make review       per-patch gates: checkpatch, build, sparse, W=1, htmldocs'
-	@echo 'make fixes        the stable fixes in fixes/ on the stock tree: gates, both kernels on'
-	@echo '                  the matrix, and the cases that fail on stock and pass with each fix'
 	@echo 'make bench        cost of the series next to upstream'"'"'s and the base, in guest instructions'
-	@echo 'make tree         build/linux = base + patches/*.patch (FORCE=1 drops unexported work)'
-	@echo 'make export       build/linux base..HEAD -> patches/ (SIGNOFF="Name <mail>": a copy to mail)'
-	@echo 'make fixes-tree   build/fixes-linux = stock + fixes/*.patch'
-	@echo 'make export-fixes build/fixes-linux stock..HEAD -> fixes/'
-	@echo 'make kernel       build/Image, build/vmlinux from build/linux'
-	@echo 'make base-kernel  build/base/Image, build/base/vmlinux from the base'
-	@echo 'make stock-kernel build/stock/Image from the stock tree (upstream'"'"'s implementation)'
-	@echo 'make debug-kernel build/debug/Image: build/linux with config/debug.config'
-	@echo 'make selftests    cross-build the KVM selftests of build/linux'
-	@echo 'make docs         copy the last clean runs'"'"' reports (build/reports/) into README.md and docs/'
-	@echo 'make repin VERSION=...  pin another linux-source-6.12 version, once both series apply to it'
+	@echo 'make tree         build/TREE-linux = its base + its patch folder (FORCE=1 drops unexported work)'
+	@echo 'make export       build/TREE-linux back into its patch folder (SIGNOFF="Name <mail>": a copy to mail)'
+	@echo 'make kernel       build/KERNEL/Image (a tree, its stock kernel, or TREE-debug)'
+	@echo 'make selftests    cross-build the KVM selftests of TREE'
+	@echo 'make docs         copy the last clean runs'"'"' results (build/results/) into README.md and docs/'
+	@echo 'make repin PACKAGE=... VERSION=...  pin another version of a source package of config/sources'
+	@echo 'make source       fetch and import every source package of config/sources'
 	@echo 'make deps         install the Debian packages the project needs'
-	@echo 'make lint         shellcheck the pipeline; check its judge, report and cover letter code on crafted input'
+	@echo 'make lint         shellcheck the pipeline; the harness'"'"'s own tests (tests/harness/)'
 
 deps:
 	@bash $(S)/deps.sh
 
-base: deps
-	@bash $(S)/base.sh
+source: deps
+	@for p in $$(awk '!/^#/ && NF { print $$1 }' config/sources); do bash $(S)/source.sh $$p || exit; done
 
 tree: deps
-	@bash $(S)/tree.sh
-
-# What the build targets start from: build/linux as patches/ say, unless it
-# holds unexported work (then that, with a warning). Run once per make.
-sync: deps
-	@bash $(S)/tree.sh --keep-work
+	@bash $(S)/tree.sh $(TREE)
 
 export:
-	@bash $(S)/export.sh
+	@bash $(S)/export.sh $(TREE)
 
-# make review's last kernel build, when it is of the same source, is reused.
-kernel: sync
-	@REUSE=build/review bash $(S)/kernel.sh build/linux build series
+kernel: deps
+	@bash $(S)/kernel.sh $(KERNEL)
 
-base-kernel: base
-	@bash $(S)/base-kernel.sh
+selftests: deps
+	@bash $(S)/selftests.sh $(TREE)
 
-stock-kernel: base
-	@bash $(S)/base-kernel.sh stock
-
-debug-kernel: sync
-	@bash $(S)/kernel.sh build/linux build/debug debug debug
-
-selftests: sync
-	@bash $(S)/selftests.sh build/linux build/selftests
-
-# With KERNEL= given, only the selftests are built and that kernel is booted.
-test: selftests $(if $(KERNEL),,kernel)
-	@KERNEL=$(KERNEL) bash $(S)/test.sh
+# KERNEL= a kernel's name (see make kernel) or an Image's path; with a
+# path only the selftests are built. The kernel's tree says which.
+test: deps
+	@$(if $(findstring /,$(KERNEL)),,bash $(S)/kernel.sh $(KERNEL) &&) bash $(S)/test.sh $(KERNEL)
 
 # Debug checks slow everything down: every time bound is four times longer.
-test-debug: selftests debug-kernel
-	@KERNEL=build/debug/Image TIMEOUT_SCALE=4 bash $(S)/test.sh
+test-debug: deps
+	@bash $(S)/kernel.sh $(TREE)-debug && TIMEOUT_SCALE=4 bash $(S)/test.sh $(TREE)-debug
 
-# Debian's own QEMU, a VMM nobody here wrote, on both kernels.
-vmm-test: kernel base-kernel
-	@bash $(S)/vmm-test.sh
+review: deps
+	@bash $(S)/tree.sh $(TREE) --keep-work && bash $(S)/review.sh $(TREE)
 
-review: sync
-	@bash $(S)/review.sh
+$(PROOFS): deps
+	@bash $(S)/proof.sh $@
 
-# The stable fixes: fixes/ on the stock tree, in build/fixes-linux.
-fixes: deps
-	@bash $(S)/fixes.sh
+# Debian's own QEMU, a VMM nobody here wrote, on the series and the base.
+vmm-test: deps
+	@bash $(S)/kernel.sh series && bash $(S)/kernel.sh base && bash $(S)/vmm-test.sh
 
-fixes-tree: deps
-	@SERIES=fixes bash $(S)/tree.sh
+bench: deps
+	@bash $(S)/selftests.sh series && for k in series base stock; do bash $(S)/kernel.sh $$k || exit; done; bash $(S)/bench.sh
 
-export-fixes:
-	@SERIES=fixes bash $(S)/export.sh
+demo: deps
+	@bash $(S)/selftests.sh series && bash $(S)/kernel.sh series && bash $(S)/demo.sh
 
-bench: selftests kernel base-kernel stock-kernel
-	@bash $(S)/bench.sh
-
-demo: selftests kernel
-	@bash $(S)/demo.sh
-
-lint: deps
-	@shellcheck -x $(S)/*.sh .ci/run && shellcheck -s sh $(S)/guest-init tests/vmm/qemu_migration && echo '==> shellcheck: clean'
-	@bash $(S)/check-results.sh
-	@bash $(S)/check-tested.sh
-	@bash $(S)/check-cover.sh
+lint: source
+	@shellcheck -x $(S)/*.sh tests/harness/run.sh .ci/run && shellcheck -s sh guest/init tests/vmm/qemu_migration && echo '==> shellcheck: clean'
+	@bash tests/harness/run.sh
 
 # What the last clean runs measured, into the committed documents.
 docs:
 	@bash $(S)/docs.sh
 
 repin: deps
-	@bash $(S)/repin.sh $(VERSION)
+	@bash $(S)/repin.sh $(PACKAGE) $(VERSION)
 
-check: lint review test test-debug fixes demo vmm-test bench
+check: lint review test test-debug fixes mainline demo vmm-test bench
 	@echo '==> make check: all gates passed'

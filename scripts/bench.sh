@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh: what the series costs, side by side with upstream's own
-# implementation and the base, in guest instructions. Boots
-# build/stock/Image (the stock tree: upstream's implementation),
-# build/base/Image and build/Image on -cpu max under
+# implementation and the base, in guest instructions. Boots the kernels
+# stock (upstream's implementation), base and series (build/NAME/Image)
+# on config/qemu's vhe configuration (-cpu max) under
 # "-icount shift=0,sleep=off" (guest time then counts instructions, idle
 # time included: the figures repeat exactly), runs bench/vcpu_events_bench
 # in each, compares the world-switch objects of the base and series builds
@@ -19,32 +19,34 @@
 #   pending for the next KVM_RUN, ours takes it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+init_run
 
-for f in "$BUILD"/Image "$BUILD"/vmlinux "$BUILD"/base/Image "$BUILD"/base/vmlinux "$BUILD"/stock/Image; do
-	[ -f "$f" ] || die "no ${f#"$TOP"/}: run 'make kernel base-kernel stock-kernel'"
+for k in stock base series; do
+	[ -f "$BUILD/$k/Image" ] || die "no $(rel "$BUILD/$k/Image"): run 'make kernel KERNEL=$k'"
 done
 out=$BUILD/bench
 mkdir -p "$out/bin"
 
 step "$LOGS/bench-build.log" "cross-build bench/vcpu_events_bench (static)" \
-	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$BUILD/selftests/usr/include" \
+	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$BUILD/series/selftests/usr/include" \
 	-o "$out/bin/vcpu_events_bench" "$TOP/bench/vcpu_events_bench.c"
 echo "vcpu_events_bench 300" >"$out/list"
 step "$LOGS/bench-initramfs.log" "pack it into an initramfs" \
 	bash "$TOP/scripts/initramfs.sh" "$out/bin" "$out/list" "$out/initramfs.cpio.gz"
 
+tree_vars series
+row sources "$PKG"
+version=${ROW[version]}
 declare -A val
 for k in stock base series; do
-	img=$BUILD/$k/Image
-	[ $k = series ] && img=$BUILD/Image
-	log=$LOGS/bench-$k.log
 	printf '==> boot the %s kernel under -icount shift=0 and measure ... ' "$k"
-	boot_and_judge "$log" "$out/list" "bench/$k" "$img" "$out/initramfs.cpio.gz" max \
+	boot_and_judge bench "$k" vhe "$out/list" "$BUILD/$k/Image" "$out/initramfs.cpio.gz" \
 		"nokaslr norandmaps randomize_kstack_offset=off" 600 -smp 1 -m 1G -icount shift=0,sleep=off
-	[ "$FAILED" -eq 0 ] || { echo "$VERDICT"; die "the benchmark boot on the $k kernel failed; log: ${log#"$TOP"/}"; }
+	[ "$FAILED" -eq 0 ] || { echo "$VERDICT"; die "the benchmark boot on the $k kernel failed; results: $(rel "$RESULT")"; }
 	while read -r name v; do
 		val[$k.$name]=$v
-	done < <(sed -n '/^@@@ RUN vcpu_events_bench/,/^@@@ END/p' "$log" | tr -d '\r' | grep -E '^[a-z_]+ ([0-9]+|n/a)$')
+	done < <(python3 -c 'import json, sys
+for k, v in json.load(open(sys.argv[1]))["programs"][0]["counts"].items(): print(k, v)' "$RESULT")
 done
 
 fails=()
@@ -63,14 +65,14 @@ declare -A what=(
 declare -A budget=()
 for r in get_vcpu_events set_vcpu_events_none set_vcpu_events_pending set_vcpu_events_esr; do
 	u=${val[stock.$r]:-missing}
-	[[ $u =~ ^[0-9]+$ ]] || die "no '$r' figure from the stock kernel; log: ${LOGS#"$TOP"/}/bench-stock.log"
+	[[ $u =~ ^[0-9]+$ ]] || die "no '$r' figure from the stock kernel; results: $(rel "$BUILD/results/bench-stock-vhe.json")"
 	budget[$r]=$((u - ${val[stock.floor]}))
 done
 table="| operation | upstream (stock) | base | series | upstream above its floor | series above its floor | target |
 |---|---:|---:|---:|---:|---:|---|"
 for r in "${rows[@]}"; do
 	u=${val[stock.$r]:-missing} b=${val[base.$r]:-missing} s=${val[series.$r]:-missing}
-	[ "$s" != missing ] || die "no '$r' row from the series kernel; log: ${LOGS#"$TOP"/}/bench-series.log"
+	[ "$s" != missing ] || die "no '$r' figure from the series kernel; results: $(rel "$BUILD/results/bench-series-vhe.json")"
 	floor=${val[series.floor]}
 	above=$((s - floor)) uabove=n/a
 	[[ ! $u =~ ^[0-9]+$ ]] || uabove=$((u - ${val[stock.floor]}))
@@ -97,24 +99,23 @@ mapfile -t objs < <(cd "$BUILD/base/kvm-hyp" && find . -name '*.o' | sed 's#^\./
 [ ${#objs[@]} -gt 1 ] || die "no hyp objects in build/base/kvm-hyp: run 'make base-kernel'"
 for o in "${objs[@]}"; do
 	for k in base series; do
-		dir=$BUILD/kvm-hyp
-		[ $k = base ] && dir=$BUILD/base/kvm-hyp
-		[ -f "$dir/$o" ] || die "no $o in ${dir#"$TOP"/}"
+		dir=$BUILD/$k/kvm-hyp
+		[ -f "$dir/$o" ] || die "no $o in $(rel "$dir")"
 		"${CROSS_COMPILE}objdump" -d --no-show-raw-insn "$dir/$o" | tail -n +3 >"$out/$k.dis"
 	done
 	diff -u --label "base/$o" --label "series/$o" "$out/base.dis" "$out/series.dis" >>"$ws_diff" || true
 done
 if [ -s "$ws_diff" ]; then
-	ws="DIFFERENT: $(grep -c '^[-+][^-+]' "$ws_diff") changed lines, see ${ws_diff#"$TOP"/}"
+	ws="DIFFERENT: $(grep -c '^[-+][^-+]' "$ws_diff") changed lines, see $(rel "$ws_diff")"
 	fails+=("world switch: $ws")
 else
 	ws="identical (${#objs[@]} objects: the VHE hyp objects and kvm_nvhe.o)"
 fi
 
 # Kernel text growth, by function.
-"$TREE/scripts/bloat-o-meter" -t "$BUILD/base/vmlinux" "$BUILD/vmlinux" >"$out/bloat.txt"
+"$BUILD/series-linux/scripts/bloat-o-meter" -t "$BUILD/base/vmlinux" "$BUILD/series/vmlinux" >"$out/bloat.txt"
 growth=$(sed -n 's/.*up\/down: [0-9]*\/-*[0-9]* (\(-*[0-9]*\)).*/\1/p' "$out/bloat.txt")
-[ -n "$growth" ] || die "could not read bloat-o-meter's total; see ${out#"$TOP"/}/bloat.txt"
+[ -n "$growth" ] || die "could not read bloat-o-meter's total; see $(rel "$out")/bloat.txt"
 [ "$growth" -lt 1024 ] || fails+=("kernel text grows by $growth bytes, target under 1024")
 
 report=$(
@@ -123,12 +124,12 @@ report=$(
 
 Measured by \`make bench\` on $(date -u +%Y-%m-%d): guest instructions per
 operation under \`qemu-system-aarch64 -cpu max -smp 1 -icount shift=0,sleep=off\`
-($(qemu-system-aarch64 --version | head -n1)), one vcpu: the cheapest
+($("${QEMU[0]}" --version | head -n1)), one vcpu: the cheapest
 of 10 blocks of 2000 calls (200 round trips), so that the timer tick does
 not count. Kernels: the stock tree (upstream's own implementation), the
 base (the stock tree without it) and the series, all
-$(sed -n 's/^VERSION = //p' "$TREE/Makefile").$(sed -n 's/^PATCHLEVEL = //p' "$TREE/Makefile").$(sed -n 's/^SUBLEVEL = //p' "$TREE/Makefile")
-(Debian $VERSION), built by $("${CROSS_COMPILE}gcc" --version | head -n1).
+$(make -s -C "$BUILD/series-linux" kernelversion)
+(Debian $version), built by $("${CROSS_COMPILE}gcc" --version | head -n1).
 "Above its floor" subtracts the floor measured on the same kernel. The
 targets for GET and the SErrors' SETs are what upstream's own
 implementation costs above its floor, measured in the same run.

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # demo.sh: the series at work, as a VMM author sees it. Builds demo/ (a
 # small VMM and its guest, against the series' uapi headers), boots the
-# series kernel under QEMU on -cpu max (FEAT_RAS) and -cpu cortex-a57 (no
-# FEAT_RAS), and shows what the VMM prints inside. Fails if the
+# series kernel under QEMU on config/qemu's vhe (-cpu max, FEAT_RAS) and
+# nvhe-noras (-cpu cortex-a57, no FEAT_RAS), and shows what the VMM prints
+# inside. Fails if the
 # destination guest did not receive what was injected on either CPU, or
 # the host kernel complained (the boot is judged like make test's).
-# KERNEL=... boots another kernel (the base fails: it has no vcpu events).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+init_run
 
-kernel=${KERNEL:-$BUILD/Image} hdr=$BUILD/selftests/usr/include
-[ -f "$kernel" ] || die "no ${kernel#"$TOP"/}: run 'make kernel'"
-[ -d "$hdr" ] || die "no uapi headers in ${hdr#"$TOP"/}: run 'make selftests'"
+kernel=$BUILD/series/Image hdr=$BUILD/series/selftests/usr/include
+[ -f "$kernel" ] || die "no $(rel "$kernel"): run 'make kernel'"
+[ -d "$hdr" ] || die "no uapi headers in $(rel "$hdr"): run 'make selftests'"
 out=$BUILD/demo
 mkdir -p "$out/bin"
 
@@ -23,17 +24,17 @@ step "$LOGS/demo-initramfs.log" "pack it into an initramfs" \
 	bash "$TOP/scripts/initramfs.sh" "$out/bin" "$out/list" "$out/initramfs.cpio.gz"
 
 fails=0
-for row in "max|FEAT_RAS: the syndrome is chosen" "cortex-a57|no FEAT_RAS: the CPU chooses the syndrome"; do
-	IFS='|' read -r cpu what <<<"$row"
-	log=$LOGS/demo-$cpu.log
-	printf '==> boot %s on -cpu %s and run the demo ... ' "${kernel#"$TOP"/}" "$cpu"
-	boot_and_judge "$log" "$out/list" "demo/$cpu" "$kernel" "$out/initramfs.cpio.gz" "$cpu" "" 120 \
+for config in vhe nvhe-noras; do
+	printf '==> boot %s on %s and run the demo ... ' "$(rel "$kernel")" "$config"
+	boot_and_judge demo series "$config" "$out/list" "$kernel" "$out/initramfs.cpio.gz" "" 120 \
 		-smp 1 -m 512M
-	printf '\n--- -cpu %s (%s) ---\n' "$cpu" "$what"
-	sed -n '/^@@@ RUN serror_demo/,/^@@@ END/{/^@@@/d;p}' "$log" | tr -d '\r'
+	what="no FEAT_RAS: the CPU chooses the syndrome"
+	[ "${ROW[ras]}" = no ] || what="FEAT_RAS: the syndrome is chosen"
+	printf '\n--- -cpu %s (%s) ---\n' "$CPU" "$what"
+	python3 -c 'import json, sys; print("\n".join(json.load(open(sys.argv[1]))["programs"][0]["output"][:-1]))' "$RESULT"
 	if [ "$PASSED" -ne 1 ] || [ "$FAILED" -ne 0 ]; then
 		echo "$VERDICT"
-		echo "FAILED: the demo on -cpu $cpu; log: ${log#"$TOP"/}"
+		echo "FAILED: the demo on $config; results: $(rel "$RESULT")"
 		fails=$((fails + 1))
 	fi
 	echo

@@ -1,33 +1,39 @@
 #!/usr/bin/env bash
 # docs.sh: make docs. Copies what the last runs measured into the committed
-# documents: the reports of the last clean make test and make test-debug
-# (build/reports/test-series.md, test-debug.md) into docs/tested.md and the
-# table of README.md, the last make bench's (build/reports/bench.md) into
-# docs/benchmarks.md. Tests and benches never write outside build/ on
+# documents: the results of the last clean make test and make test-debug
+# (build/results/series-{fixed,debug}-*.json, as report.py tables them) and
+# of make mainline (mainline-fixed-*.json) into docs/tested.md and the
+# table of README.md, the last make bench's report (build/reports/bench.md)
+# into docs/benchmarks.md. Tests and benches never write outside build/ on
 # their own; this is the only step that does, and only when asked.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+init_run
 
-reports=$BUILD/reports
-for r in test-series test-debug bench; do
-	[ -f "$reports/$r.md" ] || die "no ${reports#"$TOP"/}/$r.md: run 'make ${r/test-series/test}' first"
+runs=()
+for k in series-fixed series-debug mainline-fixed; do
+	set -- "$BUILD/results/$k-"*.json
+	[ -f "$1" ] || die "no results of $k in $(rel "$BUILD/results"): run its tests first"
+	for r in "$@"; do
+		python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["failed"] != 0)' "$r" ||
+			die "$(rel "$r") is not from a clean run"
+	done
+	runs+=("$@")
 done
-for r in test-series test-debug; do
-	grep -q '^<!-- kernel: [a-z]*; status: clean;' "$reports/$r.md" ||
-		die "${reports#"$TOP"/}/$r.md is not from a clean run: $(head -n1 "$reports/$r.md")"
-done
+[ -f "$BUILD/reports/bench.md" ] || die "no $(rel "$BUILD/reports/bench.md"): run 'make bench' first"
 
-table=$(sed -n 2,3p "$reports/test-series.md"; sed -n '4,$p' "$reports/test-series.md"; sed -n '4,$p' "$reports/test-debug.md")
-dates=$(sed -n 's/.*date: \([0-9-]*\).*/\1/p' "$reports/test-series.md" "$reports/test-debug.md" | sort -u | paste -sd' ')
-cat >"$TOP/docs/tested.md" <<EOF
+table=$(python3 "$TOP/scripts/report.py" "${runs[@]}")
+dates=$(for r in "${runs[@]}"; do date -u -r "$r" +%F; done | sort -u | paste -sd' ')
+cat >"$TOP/docs/tested.md" <<END
 # What the last test runs covered
 
-Copied by \`make docs\` from the reports of the last clean \`make test\` and
-\`make test-debug\` ($dates; \`build/reports/\`, written by
-\`scripts/tested.py\` from those runs' guest logs).
+Copied by \`make docs\` from the results of the last clean \`make test\`,
+\`make test-debug\` and \`make mainline\` ($dates; \`build/results/\`,
+written by \`scripts/results.py\` from those runs' guest consoles, tabled
+by \`scripts/report.py\`). The counts are what each stress case printed.
 
 $table
-EOF
+END
 python3 - "$TOP/README.md" "$table" <<'PY'
 import sys
 path, table = sys.argv[1], sys.argv[2]
@@ -36,8 +42,7 @@ begin, end = "<!-- tested:begin -->", "<!-- tested:end -->"
 if begin not in text or end not in text:
     sys.exit("docs.sh: README.md has no %s ... %s markers for the table" % (begin, end))
 head, rest = text.split(begin, 1)
-tail = rest.split(end, 1)[1]
-open(path, "w").write(head + begin + "\n" + table + "\n" + end + tail)
+open(path, "w").write(head + begin + "\n" + table + "\n" + end + rest.split(end, 1)[1])
 PY
-cp "$reports/bench.md" "$TOP/docs/benchmarks.md"
+cp "$BUILD/reports/bench.md" "$TOP/docs/benchmarks.md"
 say "docs: README.md, docs/tested.md and docs/benchmarks.md hold the last clean runs' figures ($dates)"

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# export.sh: write base..HEAD of build/linux back to patches/ (with
-# SERIES=fixes: stock..HEAD of build/fixes-linux back to fixes/) with
-# git format-patch, cover letter first, addressed with get_maintainer.pl,
+# export.sh TREE: write the series of the tree's work tree (BASE..HEAD of
+# build/TREE-linux) back to its patch folder with git format-patch, cover letter first, addressed with get_maintainer.pl,
 # each patch's changelog (its git note) under its "---". The cover letter
 # keeps its subject and text; shortlog, diffstat and base-commit are
 # regenerated. Running it twice changes nothing.
@@ -13,10 +12,11 @@
 #                     project's identity)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-need_tree
-series_vars "${SERIES:-series}"
-rel=${PATCHES#"$TOP"/} wrel=${WORK#"$TOP"/}
-[ -d "$WORK" ] || die "no work tree $wrel: run 'SERIES=$NAME make tree' first"
+init_run
+tree_vars "${1:?usage: export.sh TREE}"
+SYNCED=$BUILD/.synced-$TREE
+rel=$(rel "$PATCHES") wrel=$(rel "$WORK")
+[ -d "$WORK" ] || die "no work tree $wrel: run 'make tree TREE=$TREE' first"
 cd "$WORK"
 git diff --quiet HEAD || die "$wrel has uncommitted edits: commit them first"
 n=$(git rev-list --count "$BASE_REF..HEAD")
@@ -68,7 +68,7 @@ git rev-parse HEAD >"$SYNCED"
 if [ -n "${SIGNOFF:-}" ]; then
 	case $SIGNOFF in *" <"*@*">") ;; *) die "SIGNOFF must read \"Name <mail>\", not \"$SIGNOFF\"" ;; esac
 	project="$(git log -1 --format='%an <%ae>' HEAD)"
-	mail=$BUILD/mail/$NAME
+	mail=$BUILD/mail/$TREE
 	rm -rf "$mail"
 	mkdir -p "$mail"
 	for p in "$PATCHES"/*.patch; do
@@ -77,5 +77,5 @@ if [ -n "${SIGNOFF:-}" ]; then
 			s/^From: $p$/From: $s/; s/^Signed-off-by: $p$/Signed-off-by: $s/' \
 			"$p" >"$mail/$(basename "$p")"
 	done
-	say "a copy for mailing, from and signed off by $SIGNOFF, is in ${mail#"$TOP"/}/"
+	say "a copy for mailing, from and signed off by $SIGNOFF, is in $(rel "$mail")/"
 fi

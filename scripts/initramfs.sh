@@ -5,6 +5,7 @@
 # at the root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+init_run
 
 selftests=$1 list=$2 out=$3
 shift 3
@@ -18,7 +19,7 @@ chmod 755 "$root/init"
 cp "$list" "$root/tests/list"
 while read -r name _; do
 	case $name in '' | '#'*) continue ;; esac
-	[ -x "$selftests/$name" ] || die "test program $name is listed but was not built (${selftests#"$TOP"/})"
+	[ -x "$selftests/$name" ] || die "test program $name is listed but was not built ($(rel "$selftests"))"
 	mkdir -p "$root/tests/$(dirname "$name")"
 	cp "$selftests/$name" "$root/tests/$name"
 done <"$list"

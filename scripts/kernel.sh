@@ -1,37 +1,65 @@
 #!/usr/bin/env bash
-# kernel.sh SRC DEST [NAME [FLAVOUR]]: configure (allnoconfig +
-# config/kvm-host.config + the KVM selftests' config, + config/FLAVOUR.config
-# for a flavour such as "debug") and build the arm64 kernel in SRC, then copy
-# Image, vmlinux and the KVM hyp objects (DEST/kvm-hyp/, for make bench) to
-# DEST, with DEST/.source saying what they were built from (see built_from
-# in lib.sh). The object directory SRC/obj (SRC/obj-FLAVOUR) is reused
-# incrementally; it is reconfigured from scratch when a fragment changes.
+# kernel.sh NAME [--reuse DIR] | kernel.sh SRC DEST LOGNAME [FLAVOUR]: build an arm64
+# kernel. NAME is a kernel of config/trees (see kernel_vars in lib.sh): a
+# tree's series applied (its work tree, made by tree.sh as patches/ say
+# unless it holds unexported work), its stock kernel (a work tree at the
+# tag 'base' or 'stock'), or TREE-debug; the outputs go to build/NAME. The
+# second form builds the work tree SRC into DEST.
 #
-#   REUSE=DIR  if DIR holds a kernel built from the same source and
-#              fragments (make review leaves the last patch's in
-#              build/review), copy it instead of building
+# The kernel is configured (allnoconfig + config/kvm-host.config + the KVM
+# selftests' config, + config/FLAVOUR.config) and built in SRC/obj
+# (SRC/obj-FLAVOUR), incrementally; it is reconfigured from scratch when a
+# fragment changes. Image, vmlinux and the KVM hyp objects (DEST/kvm-hyp/,
+# for make bench) are copied to DEST, with DEST/.source saying what they
+# were built from (built_from in lib.sh): when that matches, nothing is
+# built.
+#
+# --reuse DIR: if DIR holds a kernel built from the same source and
+# fragments (make review leaves the last patch's in build/review-TREE),
+# copy it instead of building.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+init_run
 
+reuse=
+if [ "${2:-}" = --reuse ]; then
+	reuse=$3
+	set -- "$1"
+fi
+if [ $# -eq 1 ]; then
+	kernel_vars "$1"
+	case $ROLE in
+	stock)
+		bash "$TOP/scripts/source.sh" "$PKG"
+		worktree "$REPO" "$SRC" "$BASE_REF"
+		;;
+	*) bash "$TOP/scripts/tree.sh" "$TREE" --keep-work ;;
+	esac
+	set -- "$SRC" "$BUILD/$KERNEL" "$KERNEL" "$FLAVOUR"
+fi
 src=$(cd "$1" && pwd)
 dest=$(realpath -m "$2")
-name=${3:-$(basename "$dest")}
+name=$3
 flavour=${4:-}
 objdir=obj${flavour:+-$flavour}
 obj=$src/$objdir
 read -ra frags < <(fragments "$src" "$flavour")
 mkdir -p "$obj" "$dest"
+from=$(built_from "$src" "$flavour")
 
 # Keep the object directory out of git status in every work tree.
 exclude=$(git -C "$src" rev-parse --path-format=absolute --git-common-dir)/info/exclude
 grep -qxF '/obj*/' "$exclude" 2>/dev/null || echo '/obj*/' >>"$exclude"
 
-if [ -n "${REUSE:-}" ] && [ -f "$REUSE/Image" ] &&
-	[ "$(cat "$REUSE/.source" 2>/dev/null)" = "$(built_from "$src" "$flavour")" ]; then
+if [ "${from%% *}" != dirty ] && [ -f "$dest/Image" ] && [ "$(cat "$dest/.source" 2>/dev/null)" = "$from" ]; then
+	say "$name kernel: up to date in $(rel "$dest")"
+	exit 0
+fi
+if [ -n "$reuse" ] && [ -f "$reuse/Image" ] && [ "$(cat "$reuse/.source" 2>/dev/null)" = "$from" ]; then
 	rm -rf "$dest/.source" "$dest/kvm-hyp"
-	cp -r "$REUSE/Image" "$REUSE/vmlinux" "$REUSE/kvm-hyp" "$dest/"
-	cp "$REUSE/.source" "$dest/.source"
-	say "$name kernel: the same source was built in ${REUSE#"$TOP"/}; copied from there"
+	cp -r "$reuse/Image" "$reuse/vmlinux" "$reuse/kvm-hyp" "$dest/"
+	cp "$reuse/.source" "$dest/.source"
+	say "$name kernel: the same source was built in $(rel "$reuse"); copied from there"
 	exit 0
 fi
 
@@ -50,7 +78,7 @@ if [ "$(cat "$obj/.fragments" 2>/dev/null)" != "$sig" ]; then
 	echo "$sig" >"$obj/.fragments"
 fi
 
-step "$LOGS/$name-build.log" "build $name kernel (${src#"$TOP"/})" \
+step "$LOGS/$name-build.log" "build $name kernel ($(rel "$src"))" \
 	make -C "$src" O="$objdir" CC="$(kcc)" -j"$(nproc)" Image
 rm -f "$dest/.source"
 cp "$obj/arch/arm64/boot/Image" "$obj/vmlinux" "$dest/"
@@ -61,4 +89,4 @@ rm -rf "$dest/kvm-hyp"
 		mkdir -p "$dest/kvm-hyp/$(dirname "$o")"
 		cp "$obj/$o" "$dest/kvm-hyp/$o"
 	done
-built_from "$src" "$flavour" >"$dest/.source"
+echo "$from" >"$dest/.source"

@@ -1,62 +1,47 @@
-# shellcheck shell=bash
-# Common helpers for the pipeline scripts. Sourced, never run.
+# shellcheck shell=bash disable=SC2034 # the variables set here are for the scripts
+# What the pipeline scripts share. Sourced, never run; sourcing it does no
+# work: a script that uses build/ calls init_run first.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-TREE=$BUILD/linux
 LOGS=$BUILD/logs
 CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-serror}
 ARCH=arm64
 CROSS_COMPILE=aarch64-linux-gnu-
-# The QEMU every boot runs; QEMU=... selects another binary.
-QEMU_BIN=${QEMU:-qemu-system-aarch64}
 export ARCH CROSS_COMPILE
-mkdir -p "$LOGS"
-
-# Ctrl-C reaches every process of the run (QEMU stays in the foreground
-# process group, see boot): once the foreground command has ended, stop
-# here too, dying of the same signal so that make and the shell know.
-# Said on the run's own stderr (fd 8), which the step being interrupted
-# may have redirected into its log.
-exec 8>&2
-trap 'trap - INT; printf "\nFAILED: interrupted\n" >&8; kill -INT $$' INT
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
+rel() { printf '%s\n' "${1#"$TOP"/}"; }
 
-# debian_python CMD...: run CMD with Debian's python3 first on PATH, for
-# the kernel's own Python (checkpatch's spdxcheck.py needs ply and git,
-# htmldocs needs Sphinx: Debian's packages, which another python3 put
-# first on PATH by a user or a tool would not have).
-debian_python() {
-	PATH=/usr/bin:/bin:$PATH "$@"
-}
-
-# One run at a time in build/: the first script of a run (a top-level
-# make, whose pid the Makefile exports as RUN_PID, or a script started by
-# hand) records itself in build/.owner; a script of another run that is
-# still alive is refused with one line naming it. Scripts a run starts
-# share its RUN_PID, so the recipes of one make, and the scripts they call,
-# are never refused.
-claim_build() {
-	local me=${RUN_PID:-$$} pid when what
-	mkdir -p "$BUILD"
+# init_run: take build/ for this run. One run at a time: the first script
+# of a run (a top-level make, whose pid the Makefile exports as RUN_PID,
+# or a script started by hand) records itself in build/.owner; a script of
+# another run that is still alive is refused with one line naming it.
+# Ctrl-C reaches every process of the run (QEMU stays in the foreground
+# process group, see boot); once the foreground command has ended, stop
+# here too, dying of the same signal, said on the run's own stderr (fd 8),
+# which the step being interrupted may have redirected into its log.
+init_run() {
+	local me=${RUN_PID:-$$} what
+	mkdir -p "$LOGS"
 	if ! what=$(
 		exec 9>"$BUILD/.owner.lock"
 		flock 9
-		if read -r pid when what 2>/dev/null <"$BUILD/.owner" &&
+		if read -r pid when name 2>/dev/null <"$BUILD/.owner" &&
 			[ "$pid" != "$me" ] && kill -0 "$pid" 2>/dev/null; then
-			echo "'$what' (pid $pid, since $when)"
+			echo "'$name' (pid $pid, since $when)"
 			exit 1
 		fi
-		echo "$me $(date +%T) ${RUN_WHAT:-${0##*/} $*}" >"$BUILD/.owner"
+		echo "$me $(date +%T) ${RUN_WHAT:-${0##*/}}" >"$BUILD/.owner"
 	); then
-		die "${BUILD#"$TOP"/}/ is in use by $what: wait for it, or stop it"
+		die "$(rel "$BUILD")/ is in use by $what: wait for it, or stop it"
 	fi
 	export RUN_PID=$me
+	exec 8>&2
+	trap 'trap - INT; printf "\nFAILED: interrupted\n" >&8; kill -INT $$' INT
 }
-claim_build "$@"
 
 # step LOG DESCRIPTION CMD...: run CMD with its output in LOG, print what it
 # does and how long it took; on failure, say so, show the log's tail and
@@ -70,20 +55,88 @@ step() {
 	if [ "$rc" -ne 0 ]; then
 		printf 'failed after %ss\n' "$(($(date +%s) - start))"
 		tail -n 20 "$log" | sed 's/^/    /' >&2
-		die "$what (exit $rc); log: ${log#"$TOP"/}"
+		die "$what (exit $rc); log: $(rel "$log")"
 	fi
 	printf 'done in %ss\n' "$(($(date +%s) - start))"
 }
 
-# The pinned base: PKG, VERSION, SHA256 (of the source tarball inside the .deb).
-# shellcheck source=SCRIPTDIR/../base/pin
-. "$TOP/base/pin"
+# The tables in config/: one row per line, fields separated by blanks, the
+# field names on the line starting with "#:"; the last field takes the
+# rest of the line, "-" is empty. names TABLE: the first field of each row.
+# row TABLE KEY: the row whose first field is KEY, in the associative array
+# ROW; an unknown KEY stops the run with the known ones, a short row with
+# the field it lacks.
+names() {
+	awk '!/^#/ && NF { print $1 }' "$TOP/config/$1" | paste -sd' '
+}
+row() {
+	local file=$TOP/config/$1 fields vals i last
+	read -ra fields < <(sed -n 's/^#: //p' "$file")
+	read -ra vals < <(awk -v k="$2" '!/^#/ && $1 == k' "$file")
+	[ ${#vals[@]} -gt 0 ] || die "no $1 row '$2' in config/$1 (known: $(names "$1"))"
+	declare -gA ROW=()
+	last=$((${#fields[@]} - 1))
+	for ((i = 0; i <= last; i++)); do
+		[ -n "${vals[i]:-}" ] || die "config/$1: row '$2' has no field '${fields[i]}'"
+		ROW[${fields[i]}]=${vals[i]}
+		[ $i -lt $last ] || ROW[${fields[i]}]=${vals[*]:i}
+		[ "${ROW[${fields[i]}]}" != - ] || ROW[${fields[i]}]=
+	done
+}
+
+# tree_vars TREE: the tree's row as variables: PKG, BACKOUT, PATCHES (the
+# folder), STOCK (its base kernel's name), TREE_LISTS, INPUT; REPO (the git
+# repository of its package, build/src/PKG), BASE_REF (the tag its series
+# applies to: 'base' with a backout, else 'stock'), WORK (its work tree).
+tree_vars() {
+	row trees "$1"
+	TREE=$1 PKG=${ROW[package]} BACKOUT=${ROW[backout]} PATCHES=$TOP/${ROW[patches]}
+	STOCK=${ROW[stock]} TREE_LISTS=${ROW[lists]} INPUT=${ROW[input]}
+	REPO=$BUILD/src/$PKG BASE_REF=stock WORK=$BUILD/$1-linux
+	[ -z "$BACKOUT" ] || BASE_REF=base
+}
+
+# kernel_vars NAME: what the kernel NAME is built from. NAME is a tree (its
+# series applied: ROLE fixed), a tree's STOCK (ROLE stock) or TREE-debug
+# (the series with config/debug.config: ROLE debug). Sets the tree's
+# variables and KERNEL, ROLE, SRC (the work tree it is built in), FLAVOUR.
+kernel_vars() {
+	local t
+	for t in $(names trees); do
+		tree_vars "$t"
+		KERNEL=$1 SRC=$WORK FLAVOUR=
+		case $1 in
+		"$t") ROLE=fixed ;;
+		"$t"-debug) ROLE=debug FLAVOUR=debug ;;
+		"$STOCK") ROLE=stock SRC=$BUILD/$STOCK-linux ;;
+		*) continue ;;
+		esac
+		return 0
+	done
+	local known=()
+	for t in $(names trees); do
+		tree_vars "$t"
+		known+=("$t" "$STOCK" "$t-debug")
+	done
+	die "no kernel called '$1' (known: ${known[*]})"
+}
+
+# worktree REPO DIR REV: DIR, a detached git work tree of REPO at REV, for
+# building a kernel without touching the others; reused when it exists.
+worktree() {
+	if [ ! -e "$2/.git" ]; then
+		git -C "$1" worktree prune
+		step "$LOGS/worktree.log" "check out $3 of $(rel "$1") in $(rel "$2")" \
+			git -C "$1" worktree add -f --detach "$2" "$3"
+	elif [ "$(git -C "$2" rev-parse HEAD)" != "$(git -C "$1" rev-parse "$3^{commit}")" ]; then
+		git -C "$2" checkout -q --detach "$3"
+	fi
+}
 
 # The compiler command, through ccache when it is installed. In depend
 # mode, which the kernel's -MMD makes possible: a miss runs the compiler
 # alone, where ccache's default mode also runs the preprocessor first; that
-# made a build with an empty cache 40% slower than one without ccache
-# (12 KASAN objects: 48 s against 34 s; depend mode 33 s, 1.4 s when cached).
+# made a build with an empty cache 40% slower than one without ccache.
 export CCACHE_DEPEND=1
 kcc() {
 	if command -v ccache >/dev/null; then
@@ -91,33 +144,6 @@ kcc() {
 	else
 		echo "${CROSS_COMPILE}gcc"
 	fi
-}
-
-# series_vars [NAME]: where the series NAME lives. "series" (the default)
-# is the patch series in patches/, applied to the base (tag 'base': the
-# stock tree with upstream's implementation backed out) in build/linux;
-# "fixes" is the stable fixes in fixes/, applied to the stock tree itself
-# (tag 'stock') in the work tree build/fixes-linux. Sets PATCHES, WORK,
-# BASE_REF (the tag the series applies to), BRANCH, SYNCED (the file that
-# records the commit last applied or exported) and NAME.
-series_vars() {
-	# shellcheck disable=SC2034 # for the caller
-	NAME=${1:-series}
-	# shellcheck disable=SC2034 # for the caller
-	case $NAME in
-	series)
-		PATCHES=$TOP/patches WORK=$TREE BASE_REF=base BRANCH=series
-		SYNCED=$BUILD/.synced ;;
-	fixes)
-		PATCHES=$TOP/fixes WORK=$BUILD/fixes-linux BASE_REF=stock BRANCH=fixes
-		SYNCED=$BUILD/.synced-fixes ;;
-	*) die "no series called '$NAME' (series, fixes)" ;;
-	esac
-}
-
-need_tree() {
-	git -C "$TREE" rev-parse -q --verify base >/dev/null 2>&1 ||
-		die "no kernel tree at ${TREE#"$TOP"/}: run 'make tree' first"
 }
 
 # fragments SRC [FLAVOUR]: the config fragments a kernel of the tree SRC is
@@ -132,34 +158,32 @@ fragsig() {
 	cat "${f[@]}" | sha256sum | cut -c1-16
 }
 
-# kernel_tree REV [GIT-DIR]: an id of the kernel source at REV: the hash of
-# its top-level tree without tools/ and Documentation/, which the kernel
-# build does not read (the selftests' config fragment in tools/ is hashed
-# by fragsig instead).
-kernel_tree() {
-	git -C "${2:-$TREE}" ls-tree "$1" | grep -vP '\t(tools|Documentation)$' | sha1sum | cut -c1-40
-}
-
 # built_from SRC [FLAVOUR]: what a kernel built now from the work tree SRC
-# is built from: kernel_tree of its HEAD (or "dirty" if the kernel source
-# has uncommitted changes) and the fragments' hash. kernel.sh records it
-# beside its outputs; a build is reused only if it matches.
+# is built from: the hash of its committed top-level tree without tools/
+# and Documentation/, which the kernel build does not read (or "dirty" if
+# the kernel source has uncommitted changes), and the fragments' hash.
+# kernel.sh records it beside its outputs; a build is reused only if it
+# matches.
 built_from() {
 	local t=dirty
 	[ -n "$(git -C "$1" status --porcelain --untracked-files=no -- . ':!tools' ':!Documentation')" ] ||
-		t=$(kernel_tree HEAD "$1")
+		t=$(git -C "$1" ls-tree HEAD | grep -vP '\t(tools|Documentation)$' | sha1sum | cut -c1-40)
 	echo "$t $(fragsig "$@")"
 }
 
-# qemu_cmd KERNEL INITRD CPU [APPEND]: set the array QEMU to the command that
-# boots KERNEL with INITRD on QEMU's virt machine with EL2 and a GICv3 (so
-# that the kernel is a KVM host), on -cpu CPU, console on stdio, no network,
-# APPEND added to the kernel command line. Callers add -smp, -m and the like.
+# qemu_cmd KERNEL INITRD CONFIG [APPEND]: set the array QEMU to the command
+# that boots KERNEL with INITRD on the configuration CONFIG of config/qemu,
+# console on stdio, no network, APPEND added to the kernel command line;
+# and CPU to its -cpu. QEMU=... selects another binary. Callers add -smp,
+# -m and the like.
 qemu_cmd() {
-	# shellcheck disable=SC2034,SC2054 # used by the callers; commas are QEMU's
-	QEMU=("$QEMU_BIN" -machine virt,virtualization=on,gic-version=3 -cpu "$3"
-		-nographic -no-reboot -monitor none -serial stdio -nic none
-		-kernel "$1" -initrd "$2" -append "console=ttyAMA0 panic=-1 loglevel=5${4:+ $4}")
+	row qemu "$3"
+	CPU=${ROW[cpu]}
+	# shellcheck disable=SC2054 # commas are QEMU's
+	QEMU=("${QEMU_BIN:-qemu-system-aarch64}" -machine virt,virtualization=on,gic-version=3
+		-cpu "$CPU" -nographic -no-reboot -monitor none -serial stdio -nic none
+		-kernel "$1" -initrd "$2"
+		-append "console=ttyAMA0 panic=-1 loglevel=5${ROW[append]:+ ${ROW[append]}}${4:+ $4}")
 }
 
 # boot LOG LIMIT QEMU-ARG...: the one way every target boots a kernel: the
@@ -187,27 +211,26 @@ boot() {
 	esac
 }
 
-# boot_and_judge LOG LIST NAME KERNEL INITRD CPU APPEND LIMIT [QEMU-ARG...]:
-# boot KERNEL with INITRD on -cpu CPU (-smp 2 -m 2G unless QEMU-ARGs say
-# otherwise, APPEND on its command line) for at most LIMIT seconds, then
-# judge LOG with results.py against the programs in LIST: their results,
-# a timeout, kernel splats. Sets VERDICT (the table, headed NAME) and
-# PASSED, FAILED, SKIPPED; a QEMU that timed out or failed is one more
-# failure, shown in VERDICT with the log's end.
+# boot_and_judge TREE ROLE CONFIG LIST KERNEL INITRD APPEND LIMIT [QEMU-ARG...]:
+# boot KERNEL with INITRD on CONFIG (-smp 2 -m 2G unless QEMU-ARGs say
+# otherwise, APPEND on its command line) for at most LIMIT seconds, console
+# in build/logs/TREE-ROLE-CONFIG.log, then turn that log into
+# build/results/TREE-ROLE-CONFIG.json (results.py), judged against the
+# programs of LIST. TREE and ROLE say which kernel it is: a tree's stock,
+# fixed or debug kernel, a prefix of its series; or what else booted.
+# Sets RESULT (the JSON's path), VERDICT (the table results.py prints) and
+# PASSED, FAILED, SKIPPED.
 boot_and_judge() {
-	local log=$1 list=$2 name=$3 limit=$8 out rc
-	qemu_cmd "$4" "$5" "$6" "$7"
+	local id=$1-$2-$3 tree=$1 role=$2 config=$3 list=$4 limit=$8 out
+	qemu_cmd "$5" "$6" "$3" "$7"
 	shift 8
 	[ $# -gt 0 ] || set -- -smp 2 -m 2G
-	boot "$log" "$limit" "$@"
-	rc=$BOOT_RC
-	out=$(python3 "$TOP/scripts/results.py" "$log" "$list" "$name")
-	# shellcheck disable=SC2034 # for the caller
+	mkdir -p "$BUILD/results"
+	boot "$LOGS/$id.log" "$limit" "$@"
+	RESULT=$BUILD/results/$id.json
+	out=$(python3 "$TOP/scripts/results.py" "$LOGS/$id.log" "$list" "$RESULT" \
+		"tree=$tree" "kernel=$role" "config=$config" "cpu=$CPU" "ras=${ROW[ras]}" "qemu_rc=$BOOT_RC" \
+		"vmlinux=$(dirname "$5")/vmlinux")
 	VERDICT=$(sed '$d' <<<"$out")
-	# shellcheck disable=SC2034 # for the caller
 	read -r _ PASSED FAILED SKIPPED <<<"$(tail -n1 <<<"$out")"
-	if [ "$rc" -ne 0 ]; then
-		VERDICT+=$'\n'"  (qemu) FAIL exit $rc; the log ends with:"$'\n'"$(tail -n 3 "$log" | sed 's/^/    /')"
-		FAILED=$((FAILED + 1))
-	fi
 }

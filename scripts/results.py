@@ -1,18 +1,32 @@
 #!/usr/bin/env python3
-"""results.py LOG LIST CONFIG: judge one QEMU boot of the test matrix.
+"""results.py LOG LIST JSON [KEY=VALUE...]: the one reader of guest consoles.
 
-LOG is the guest console, LIST the programs that had to run ("name timeout
-[alone]" per line). The guest runs several programs at a time and prints
-"@@@ START name" when one starts, then its whole output between "@@@ RUN
-name" and "@@@ END name rc=..." when it has finished. A program whose
-output carries a TAP plan ("1..N") contributes one result per test case and
-must report all N of them; any other program contributes one result from
-its exit status (0 pass, 4 = KSFT_SKIP skip).
-A program that never finished, a boot that never reached the end, or a
-kernel splat anywhere in the log is a failure.
+LOG is the console of one boot, whose guest ran the programs of LIST
+("name timeout [flags]" per line) with guest/init, which prints KTAP as
+the kselftest runner does: each program's output prefixed with "# ",
+then "ok N selftests: kvm: NAME" (or "not ok", "# SKIP", "# TIMEOUT ...",
+"# exit=N"), and "# Totals: ..." once every program has finished. A
+program's own KTAP ("1..N" and "ok N CASE" lines) gives one result per
+case. Its counts are lines "# counts: KEY=VALUE ..." (or "counts: ..."
+from a program without KTAP): those before a case's result line belong
+to that case, the others to the program.
 
-Prints a table and, last, "RESULT <passed> <failed> <skipped>".
+Writes JSON: the KEY=VALUE pairs (tree, kernel, config, cpu, ras,
+qemu_rc: who booted where), whether the guest finished, each program with
+its result, time, counts, output and cases, the kernel splats, and the
+verdict: "passed", "failed", "skipped" and the "problems" behind each
+failure. Prints the verdict as a table and, last, "RESULT <passed>
+<failed> <skipped>".
+
+A failure is: a failed or missing result (a program that never printed
+one, fewer cases than its plan), a timeout, an exit status other than 0
+or 4 (KSFT_SKIP), a kernel splat anywhere in the log, a guest that never
+printed its totals, QEMU ending other than normally. A program flagged
+"ours" in LIST may not skip on a kernel other than a stock one, neither
+as a whole nor, on a configuration with RAS, any case: there the skip is
+a failure, with the reason the program gave (the capability it missed).
 """
+import json
 import re
 import sys
 
@@ -24,101 +38,151 @@ SPLAT = re.compile(r"BUG:|WARNING:|Oops|KASAN|UBSAN|Call trace:|Kernel panic|"
                    r"inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|"
                    r"lockdep is turned off|turning off the locking correctness validator|"
                    r"INFO: task .* blocked|rcu_(sched|preempt) detected stall|"
-                   r"Unable to handle kernel|Internal error:")
+                   r"Unable to handle kernel|Internal error:|hyp panic")
 KLINE = re.compile(r"\[\s*\d+\.\d{6}\]")
-TAP = re.compile(r"^(not ok|ok) (\d+)( - )?(.*?)(\s+#\s*(SKIP|skip|Skip|XFAIL|TODO)\b.*)?$")
+RESULT = re.compile(r"^(not ok|ok) (\d+) (?:- )?(.*?)(?:\s+#\s*(SKIP|TIMEOUT|TODO|XFAIL|exit=\d+)\b\s*(.*))?$")
+PROGRAM = re.compile(r"^selftests: kvm: (\S+)$")
+COUNTS = re.compile(r"^(?:# )?counts: ((?:\S+=\S+ ?)+)$")
 
-log_path, list_path, config = sys.argv[1:4]
-lines = open(log_path, errors="replace").read().splitlines()
-expected = [l.split()[0] for l in open(list_path) if l.strip() and not l.startswith("#")]
 
-runs, cur, done = {}, None, False
-splats = []
-for line in lines:
-    line = line.rstrip("\r")
-    if KLINE.search(line) and SPLAT.search(line):
-        splats.append(line.strip())
-    m = re.match(r"^@@@ START (\S+)", line)
-    if m:
-        runs.setdefault(m.group(1), {"out": [], "rc": None})
-        continue
-    m = re.match(r"^@@@ RUN (\S+)", line)
-    if m:
-        cur = m.group(1)
-        runs[cur] = {"out": [], "rc": None}
-        continue
-    m = re.match(r"^@@@ END (\S+) rc=(\d+)(?: start=([\d.]+) end=([\d.]+))?", line)
-    if m and m.group(1) in runs:
-        runs[m.group(1)]["rc"] = int(m.group(2))
-        if m.group(3):
-            runs[m.group(1)]["secs"] = float(m.group(4)) - float(m.group(3))
-        cur = None
-        continue
-    if line.startswith("@@@ DONE"):
-        done = True
-    if cur:
-        runs[cur]["out"].append(line)
-
-rows, passed, failed, skipped = [], 0, 0, 0
-for name in expected:
-    r = runs.get(name)
-    if r is None or r["rc"] is None:
-        rows.append((name, "MISSING", "never started") if r is None else
-                    (name, "UNFINISHED", "started, never printed its result"))
-        failed += 1
-        continue
-    rc = r["rc"]
-    took = " (%.1fs)" % r["secs"] if "secs" in r else ""
-    plan, cases = None, []
-    for l in r["out"]:
-        m = re.match(r"^1\.\.(\d+)", l)
+def parse(lines):
+    """The programs of one console, by name, and whether it finished."""
+    programs, cur, finished, booted = {}, None, False, None
+    for line in lines:
+        if line.startswith("# booted: "):
+            booted = line[10:]
+        if line.startswith("# Totals: "):
+            finished = True
+        m = RESULT.match(line)
+        if m and PROGRAM.match(m.group(3)):
+            name = PROGRAM.match(m.group(3)).group(1)
+            p = programs.setdefault(name, new_program(name))
+            p.update(number=int(m.group(2)), ok=m.group(1) == "ok", directive=m.group(4) or "",
+                     printed=True)
+            cur = None
+            continue
+        m = re.match(r"^# selftests: kvm: (\S+)$", line)
         if m:
-            plan = int(m.group(1))
-        m = TAP.match(l)
+            cur = programs.setdefault(m.group(1), new_program(m.group(1)))
+            continue
+        if cur is not None and line.startswith("#"):
+            out = line[2:] if line.startswith("# ") else line[1:]
+            cur["output"].append(out)
+    for p in programs.values():
+        read_program(p)
+    return programs, finished, booted
+
+
+def new_program(name):
+    return {"name": name, "output": [], "cases": [], "counts": {}, "printed": False, "plan": None}
+
+
+def read_program(p):
+    pending = {}
+    for out in p["output"]:
+        m = re.match(r"^runtime: ([\d.]+)$", out)
         if m:
-            cases.append((m.group(1) == "ok", m.group(6) is not None and m.group(6).upper() == "SKIP",
-                          m.group(4)))
-    if rc == 137:
-        rows.append((name, "TIMEOUT", "killed by the in-guest timeout"))
-        failed += 1
-        continue
-    if plan is None or plan == 0:
-        status = {0: "PASS", 4: "SKIP"}.get(rc, "FAIL")
-        rows.append((name, status, ("" if rc in (0, 4) else "exit %d" % rc) + took))
-        passed += status == "PASS"
-        skipped += status == "SKIP"
-        failed += status == "FAIL"
-        continue
-    p = sum(1 for ok, sk, _ in cases if ok and not sk)
-    s = sum(1 for ok, sk, _ in cases if sk)
-    f = sum(1 for ok, sk, _ in cases if not ok and not sk)
-    missing = max(plan - len(cases), 0)
-    bad_rc = rc not in (0, 4) and f == 0
-    passed, skipped = passed + p, skipped + s
-    failed += f + missing + bad_rc
-    detail = "%d/%d cases passed" % (p, plan)
-    if s:
-        detail += ", %d skipped" % s
-    if missing:
-        detail += ", %d MISSING" % missing
-    if bad_rc:
-        detail += ", exit %d" % rc
-    detail += took
-    status = "FAIL" if f or missing or bad_rc else ("SKIP" if p == 0 else "PASS")
-    rows.append((name, status, detail))
-    for ok, sk, desc in cases:
-        if not ok and not sk:
-            rows.append(("  " + desc, "FAIL", ""))
+            p["secs"] = float(m.group(1))
+        m = COUNTS.match(out)
+        if m:
+            pending.update(dict(kv.split("=", 1) for kv in m.group(1).split()))
+            continue
+        m = re.match(r"^1\.\.(\d+)(?:\s+#\s*SKIP\s*(.*))?", out)
+        if m:
+            p["plan"] = int(m.group(1))
+            if m.group(2) is not None:
+                p["skip_reason"] = m.group(2).strip()
+            continue
+        m = RESULT.match(out)
+        if m:
+            directive = (m.group(4) or "").upper()
+            p["cases"].append({"name": m.group(3),
+                               "result": "skip" if directive == "SKIP" else
+                               ("pass" if m.group(1) == "ok" else "fail"),
+                               "reason": (m.group(5) or "").strip(), "counts": pending})
+            pending = {}
+    p["counts"].update(pending)
 
-if not done:
-    rows.append(("(boot)", "FAIL", "the guest never finished: timeout, hang or crash"))
-    failed += 1
-if splats:
-    rows.append(("(kernel log)", "FAIL", "%d splat line(s), first: %s" % (len(splats), splats[0][:90])))
-    failed += 1
 
-width = max(len(r[0]) for r in rows) if rows else 10
-print("--- %s ---" % config)
-for name, status, detail in rows:
-    print("  %-*s  %-10s %s" % (width, name, status, detail))
-print("RESULT %d %d %d" % (passed, failed, skipped))
+def judge(p, flags, stock, ras):
+    """Result, detail and problems of one program."""
+    if not p.get("printed"):
+        return "missing", "never printed its result", ["%s: no result" % p["name"]]
+    d = p["directive"]
+    if d.startswith("TIMEOUT"):
+        return "timeout", "killed at its bound", ["%s: timeout" % p["name"]]
+    plan, cases = p["plan"], p["cases"]
+    ours = "ours" in flags and not stock
+    if not plan:
+        if d == "SKIP" or (plan == 0 and p["ok"]):
+            reason = p.get("skip_reason") or next(
+                (o for o in p["output"] if "SKIP" in o or "not met" in o), "no reason given")
+            if ours:
+                return "fail", "skipped as a whole: " + reason, [
+                    "%s: skipped as a whole on a kernel of ours: %s" % (p["name"], reason)]
+            return "skip", reason, []
+        return ("pass", "", []) if p["ok"] else ("fail", d, ["%s: %s" % (p["name"], d)])
+    probs = ["%s: %s failed" % (p["name"], c["name"]) for c in cases if c["result"] == "fail"]
+    if ours and ras:
+        probs += ["%s: %s skipped on a configuration with RAS: %s" % (p["name"], c["name"], c["reason"])
+                  for c in cases if c["result"] == "skip"]
+    if len(cases) < plan:
+        probs.append("%s: %d of %d cases never reported" % (p["name"], plan - len(cases), plan))
+    if not p["ok"] and not any(c["result"] == "fail" for c in cases):
+        probs.append("%s: %s after its cases" % (p["name"], d or "failed"))
+    n = {r: sum(c["result"] == r for c in cases) for r in ("pass", "fail", "skip")}
+    detail = "%d/%d cases passed" % (n["pass"], plan) + (", %d skipped" % n["skip"] if n["skip"] else "")
+    return ("fail" if probs else "skip" if not n["pass"] else "pass"), detail, probs
+
+
+def main():
+    log_path, list_path, out_path = sys.argv[1:4]
+    info = dict(a.split("=", 1) for a in sys.argv[4:])
+    stock, ras = info.get("kernel") == "stock", info.get("ras") == "yes"
+    lines = [l.rstrip("\r") for l in open(log_path, errors="replace").read().splitlines()]
+    programs, finished, booted = parse(lines)
+    listed = [l.split() for l in open(list_path) if l.strip() and not l.lstrip().startswith("#")]
+    splats = [l.strip() for l in lines if KLINE.search(l) and SPLAT.search(l)]
+
+    res = dict(info, log=log_path, booted=booted, finished=finished, splats=splats, programs=[],
+               passed=0, failed=0, skipped=0, problems=[])
+    rows = []
+    for words in listed:
+        name, flags = words[0], (words[2].split(",") if len(words) > 2 else [])
+        p = programs.get(name, new_program(name))
+        result, detail, probs = judge(p, flags, stock, ras)
+        p.update(result=result, detail=detail, flags=flags)
+        res["programs"].append(p)
+        res["problems"] += probs
+        secs = " (%.1fs)" % p["secs"] if "secs" in p else ""
+        rows.append((name, result.upper(), detail + secs))
+        if p["cases"]:
+            for c in p["cases"]:
+                res["passed"] += c["result"] == "pass"
+                res["skipped"] += c["result"] == "skip"
+            rows += [("  " + pr.split(": ", 1)[1], "FAIL", "") for pr in probs]
+        else:
+            res["passed"] += result == "pass"
+            res["skipped"] += result == "skip"
+    if not finished:
+        res["problems"].append("the guest never finished: timeout, hang or crash")
+        rows.append(("(boot)", "FAIL", res["problems"][-1]))
+    if splats:
+        res["problems"].append("%d kernel splat line(s), first: %s" % (len(splats), splats[0][:100]))
+        rows.append(("(kernel log)", "FAIL", res["problems"][-1] + "; decode in the kernel tree with: "
+                     "scripts/decode_stacktrace.sh %s < %s" % (info.get("vmlinux", "VMLINUX"), log_path)))
+    if info.get("qemu_rc", "0") != "0":
+        tail = " / ".join(l for l in lines[-3:] if l.strip())
+        res["problems"].append("qemu exited %s; the log ends with: %s" % (info["qemu_rc"], tail))
+        rows.append(("(qemu)", "FAIL", res["problems"][-1]))
+    res["failed"] = len(res["problems"])
+    json.dump(res, open(out_path, "w"), indent=1)
+
+    width = max(len(r[0]) for r in rows) if rows else 10
+    print("--- %s ---" % "/".join(info.get(k, "?") for k in ("tree", "kernel", "config")))
+    for name, status, detail in rows:
+        print("  %-*s  %-8s %s" % (width, name, status, detail))
+    print("RESULT %d %d %d" % (res["passed"], res["failed"], res["skipped"]))
+
+
+main()

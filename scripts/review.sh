@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# review.sh: the maintainer's gates, patch by patch on top of the base, in
-# the work tree build/review-linux (build/linux is not touched); with
-# SERIES=fixes, the same for the fixes on top of the stock tree, in
-# build/review-fixes-linux:
+# review.sh TREE: the maintainer's gates, patch by patch on top of the
+# tree's base, in the work tree build/review-TREE-linux (the tree's own
+# work tree is not touched), with the tree's own scripts:
 #
 #   checkpatch  scripts/checkpatch.pl --strict: no errors, warnings or checks
 #               (a new file must be covered by MAINTAINERS instead of
@@ -16,19 +15,17 @@
 #               reports no warning the base does not
 #
 # Prints one line per patch and gate; fails if any gate fails. The
-# baseline kernel is left in build/base (build/stock for the fixes), the
-# last patch's in build/review (build/review-fixes).
+# baseline kernel is left in build/STOCK (the tree's stock kernel, e.g.
+# build/base), the last patch's in build/review-TREE.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-need_tree
-series_vars "${SERIES:-series}"
-sfx=${NAME#series}
-sfx=${sfx:+-$sfx}
-
-wt=build/review$sfx-linux
-src=$TOP/$wt
+init_run
+tree_vars "${1:?usage: review.sh TREE}"
+sfx=-$TREE
+src=$BUILD/review$sfx-linux
+wt=$(rel "$src")
 rlogs=$LOGS/review$sfx
-baseline=$BUILD/$BASE_REF
+baseline=$BUILD/$STOCK
 rm -rf "$rlogs"
 mkdir -p "$rlogs"
 mapfile -t commits < <(git -C "$WORK" rev-list --reverse "$BASE_REF..HEAD")
@@ -60,12 +57,11 @@ docs() {
 		sort >"$1" || true
 }
 
-bash "$TOP/scripts/worktree.sh" "$wt" "$BASE_REF"
-git -C "$src" checkout -q --detach "$BASE_REF"
+worktree "$REPO" "$src" "$BASE_REF"
 say "review: baseline on the $BASE_REF tree"
-# Left in build/base (build/stock), where make base-kernel (and so make
-# bench) and make fixes reuse it.
-step "$rlogs/base-build.log" "build the $BASE_REF tree in $wt" bash "$TOP/scripts/kernel.sh" "$wt" "$baseline" "review$sfx"
+# Left in build/STOCK, where make kernel KERNEL=STOCK (and so make bench
+# and the proofs) reuse it.
+step "$rlogs/base-build.log" "build the $BASE_REF tree in $wt" bash "$TOP/scripts/kernel.sh" "$src" "$baseline" "review$sfx"
 step "$rlogs/base-warnings.log" "sparse and W=1 on ${#cfiles[@]} files at the $BASE_REF tree" warnings "$rlogs/base.warn" "${cfiles[@]}"
 docs_base_done=0
 
@@ -104,11 +100,11 @@ for c in "${commits[@]}"; do
 			grep '(maintainer:' | grep -qv 'THE REST' || uncovered+=" $f"
 	done < <(git -C "$src" diff --diff-filter=A --name-only "$c^" "$c")
 	if ! grep -q '^total: 0 errors, 0 warnings, 0 checks' "$rlogs/$tag-checkpatch.log"; then
-		result checkpatch FAIL "$(grep -cE '^(ERROR|WARNING|CHECK)' "$rlogs/$tag-checkpatch.log") finding(s); log: ${rlogs#"$TOP"/}/$tag-checkpatch.log"
+		result checkpatch FAIL "$(grep -cE '^(ERROR|WARNING|CHECK)' "$rlogs/$tag-checkpatch.log") finding(s); log: $(rel "$rlogs")/$tag-checkpatch.log"
 	elif [ -n "$uncovered" ]; then
 		result checkpatch FAIL "new file(s) not covered by MAINTAINERS:$uncovered"
 	elif grep -q 'Traceback' "$rlogs/$tag-checkpatch.log"; then
-		result checkpatch FAIL "a checkpatch helper crashed; log: ${rlogs#"$TOP"/}/$tag-checkpatch.log"
+		result checkpatch FAIL "a checkpatch helper crashed; log: $(rel "$rlogs")/$tag-checkpatch.log"
 	else
 		result checkpatch ok ""
 	fi
@@ -118,10 +114,10 @@ for c in "${commits[@]}"; do
 		result build n/a "no kernel source touched"
 		result sparse/W=1 n/a "no kernel source touched"
 	else
-		if bash "$TOP/scripts/kernel.sh" "$wt" "$BUILD/review$sfx" "review$sfx" >"$rlogs/$tag-build.log" 2>&1; then
+		if bash "$TOP/scripts/kernel.sh" "$src" "$BUILD/review$sfx" "review$sfx" >"$rlogs/$tag-build.log" 2>&1; then
 			result build ok ""
 		else
-			result build FAIL "log: ${rlogs#"$TOP"/}/$tag-build.log and ${LOGS#"$TOP"/}/review$sfx-build.log"
+			result build FAIL "log: $(rel "$rlogs")/$tag-build.log and $(rel "$LOGS")/review$sfx-build.log"
 		fi
 
 		warnings "$rlogs/$tag.warn" "${cfiles[@]}"
@@ -135,17 +131,17 @@ for c in "${commits[@]}"; do
 	fi
 
 	if printf '%s\n' "${touched[@]}" | grep -q '^tools/testing/selftests/kvm/'; then
-		slog=$LOGS/review$sfx-selftests-build.log
-		if bash "$TOP/scripts/selftests.sh" "$src" "$BUILD/review$sfx-selftests" "review$sfx-selftests" \
+		slog=$LOGS/$TREE-selftests-build.log
+		if bash "$TOP/scripts/selftests.sh" "$TREE" "$src" "$BUILD/review$sfx-selftests" \
 			>"$rlogs/$tag-selftests.log" 2>&1; then
 			mine=$(printf '%s\n' "${touched[@]}" | sed -n 's#^tools/testing/selftests/kvm/##p' | paste -sd'|')
 			if grep -E "($mine).*warning:" "$slog" >/dev/null; then
-				result selftests FAIL "compiler warnings; log: ${slog#"$TOP"/}"
+				result selftests FAIL "compiler warnings; log: $(rel "$slog")"
 			else
 				result selftests ok ""
 			fi
 		else
-			result selftests FAIL "build failed; log: ${rlogs#"$TOP"/}/$tag-selftests.log"
+			result selftests FAIL "build failed; log: $(rel "$rlogs")/$tag-selftests.log"
 		fi
 	else
 		result selftests n/a ""
@@ -154,7 +150,7 @@ for c in "${commits[@]}"; do
 	if printf '%s\n' "${touched[@]}" | grep -q '^Documentation/'; then
 		if [ $docs_base_done -eq 0 ]; then
 			git -C "$src" checkout -q --detach "$BASE_REF"
-			docs "$rlogs/base.docwarn" || die "htmldocs fails on the $BASE_REF tree; log: ${rlogs#"$TOP"/}/base.docwarn.log"
+			docs "$rlogs/base.docwarn" || die "htmldocs fails on the $BASE_REF tree; log: $(rel "$rlogs")/base.docwarn.log"
 			git -C "$src" checkout -q --detach "$c"
 			docs_base_done=1
 		fi
@@ -166,7 +162,7 @@ for c in "${commits[@]}"; do
 				result htmldocs FAIL "$(wc -l <<<"$new") new: $(head -n1 <<<"$new")"
 			fi
 		else
-			result htmldocs FAIL "build failed; log: ${rlogs#"$TOP"/}/$tag.docwarn.log"
+			result htmldocs FAIL "build failed; log: $(rel "$rlogs")/$tag.docwarn.log"
 		fi
 	else
 		result htmldocs n/a ""
@@ -175,6 +171,6 @@ done
 
 echo
 if [ $fails -ne 0 ]; then
-	die "review: $fails gate(s) failed over ${#commits[@]} patches; logs in ${rlogs#"$TOP"/}/"
+	die "review: $fails gate(s) failed over ${#commits[@]} patches; logs in $(rel "$rlogs")/"
 fi
 say "review: all gates passed on ${#commits[@]} patches"

@@ -1,84 +1,71 @@
 #!/usr/bin/env bash
-# test.sh: boot KERNEL (default build/Image) under qemu-system-aarch64 on
-# each configuration of the matrix, run the listed selftests inside, and
-# judge every boot's console log (kept in build/logs/). Ends with
-# "N passed, N failed"; non-zero exit on any failed or missing result,
-# timeout or kernel splat. What the run covered (the stress cases' counts)
-# is written to build/reports/test-<kernel>.md, from this run's logs only.
+# test.sh [KERNEL]: boot KERNEL (a kernel's name, see kernel_vars in lib.sh,
+# or the path of an Image; default: the series) under QEMU on each
+# configuration of config/qemu's matrix, run its tree's selftests inside
+# (the programs of the tree's LISTS), and judge every boot: its console is
+# build/logs/TREE-ROLE-CONFIG.log, its results build/results/TREE-ROLE-
+# CONFIG.json (results.py). Ends with "N passed, N failed, N skipped";
+# non-zero exit on any failed or missing result, timeout or kernel splat.
 #
-#   KERNEL=...        kernel Image to boot
-#   CONFIGS="vhe ..." subset of the matrix to run
-#   LISTS="a b"       test lists to run (default tests/regression.list
-#                     tests/series.list)
+#   TREE=name         whose selftests run with an Image given by path
+#                     (default series); ROLE=... names that kernel in the
+#                     results (default custom)
+#   CONFIGS="vhe ..." configurations to run (default: config/qemu's matrix)
+#   LISTS="a b"       test lists to run (default: the tree's)
 #   BOOT_TIMEOUT=s    bound on one boot (default: enough for every
 #                     program of the list to hit its own bound, see below)
 #   TIMEOUT_SCALE=n   multiply every per-test and per-boot bound by n
-#                     (default 1; make test-debug uses 4)
 #   APPEND="..."      more kernel command line; NAME=VALUE words reach the
 #                     tests as environment (VCPU_EVENTS_FUZZ_SEED=0x...);
-#                     test_lanes=1 runs one program at a time (the
-#                     default is one per CPU, see scripts/guest-init)
+#                     test_lanes=1 runs one program at a time
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+init_run
 
-kernel=${KERNEL:-$BUILD/Image}
-[ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' (or 'make base-kernel')"
-kernel=$(cd "$(dirname "$kernel")" && pwd)/$(basename "$kernel")
-# Logs are named after the kernel: build/Image is the series, build/NAME/Image
-# is NAME (base, debug, stock, fixes...), anything else is "custom".
-case $kernel in
-"$BUILD"/Image) label=series ;;
-"$BUILD"/*/Image) label=$(basename "$(dirname "$kernel")") ;;
-*) label=custom ;;
-esac
-selftests=${SELFTESTS:-$BUILD/selftests}
+want=${1:-series}
+if [ -f "$want" ]; then
+	image=$(realpath "$want") tree=${TREE:-series} role=${ROLE:-custom}
+elif [[ $want == */* ]]; then
+	die "no kernel at $want: kernels are build/<name>/Image (the series' is build/series/Image), or give a name: $(names trees) and their stock and debug kernels"
+else
+	kernel_vars "$want"
+	image=$BUILD/$KERNEL/Image tree=$TREE role=$ROLE
+	[ -f "$image" ] || die "no $(rel "$image"): run 'make kernel KERNEL=$want'"
+fi
+bash "$TOP/scripts/selftests.sh" "$tree"
+tree_vars "$tree"
+selftests=$BUILD/$tree/selftests
 scale=${TIMEOUT_SCALE:-1}
+read -ra configs <<<"${CONFIGS:-$(awk '!/^#/ && $4 == "yes" { print $1 }' "$TOP/config/qemu" | paste -sd' ')}"
+read -ra lists <<<"${LISTS:-$(tr , ' ' <<<"$TREE_LISTS")}"
 
-# The matrix: name, QEMU -cpu, extra kernel command line.
-matrix=(
-	"vhe|max|"
-	"nvhe|max|kvm-arm.mode=nvhe"
-	"nvhe-noras|cortex-a57|"
-)
-
-list=$BUILD/test-$label.list
-read -ra lists <<<"${LISTS:-tests/regression.list tests/series.list}"
-(cd "$TOP" && cat "${lists[@]}") | grep -v '^\s*\(#\|$\)' |
+list=$BUILD/$tree/test-$role.list
+(cd "$TOP/tests" && cat "${lists[@]#tests/}") | grep -v '^\s*\(#\|$\)' |
 	awk -v k="$scale" '{ $2 *= k; print }' >"$list"
-# The guest kills a program at its own bound and goes on (scripts/guest-init):
-# the boot's bound leaves room for that, so that a hung program is named in
+# The guest kills a program at its own bound and goes on (guest/init): the
+# boot's bound leaves room for that, so that a hung program is named in
 # the table and the guest's dmesg is kept. Programs share two lanes, so
 # they take at most half their bounds plus the longest one, programs that
 # run alone all of theirs; and a minute to boot and power off.
 if [ -n "${BOOT_TIMEOUT:-}" ]; then
 	boot_timeout=$((BOOT_TIMEOUT * scale))
 else
-	boot_timeout=$(awk -v k="$scale" '$3 == "alone" { a += $2; next }
+	boot_timeout=$(awk -v k="$scale" '$3 ~ /(^|,)alone(,|$)/ { a += $2; next }
 		{ s += $2; if ($2 > m) m = $2 } END { print int(a + s / 2 + m + 60 * k) }' "$list")
 fi
-initrd=$BUILD/test-$label.cpio.gz
-step "$LOGS/initramfs-$label.log" "pack $(wc -l <"$list") test programs into an initramfs" \
+initrd=$BUILD/$tree/test-$role.cpio.gz
+step "$LOGS/initramfs-$tree-$role.log" "pack $(wc -l <"$list") test programs into an initramfs" \
 	bash "$TOP/scripts/initramfs.sh" "$selftests" "$list" "$initrd"
 
-total_pass=0 total_fail=0 total_skip=0 logs=()
-for row in "${matrix[@]}"; do
-	IFS='|' read -r name qcpu append <<<"$row"
-	case " ${CONFIGS:-vhe nvhe nvhe-noras} " in *" $name "*) ;; *) continue ;; esac
-	log=$LOGS/test-$label-$name.log
-	printf '==> boot %s kernel on %s (-cpu %s%s) ... ' "$label" "$name" "$qcpu" "${append:+, $append}"
-	boot_and_judge "$log" "$list" "$label/$name" "$kernel" "$initrd" "$qcpu" \
-		"$append${APPEND:+ $APPEND}" "$boot_timeout"
+pass=0 fail=0 skip=0
+for config in "${configs[@]}"; do
+	row qemu "$config"
+	printf '==> boot %s (%s kernel of %s) on %s (-cpu %s%s) ... ' "$(rel "$image")" "$role" "$tree" \
+		"$config" "${ROW[cpu]}" "${ROW[append]:+, ${ROW[append]}}"
+	boot_and_judge "$tree" "$role" "$config" "$list" "$image" "$initrd" "${APPEND:-}" "$boot_timeout"
 	echo "$VERDICT"
-	[ "$FAILED" -eq 0 ] || echo "  log: ${log#"$TOP"/}"
-	total_pass=$((total_pass + PASSED)) total_fail=$((total_fail + FAILED)) total_skip=$((total_skip + SKIPPED))
-	logs+=("$log")
+	[ "$FAILED" -eq 0 ] || echo "  log: $(rel "$LOGS/$tree-$role-$config.log"); results: $(rel "$RESULT")"
+	pass=$((pass + PASSED)) fail=$((fail + FAILED)) skip=$((skip + SKIPPED))
 done
-
-# What this run covered, from its own logs: make docs copies the reports of
-# clean runs into README.md and docs/.
-mkdir -p "$BUILD/reports"
-report=$BUILD/reports/test-$label.md
-python3 "$TOP/scripts/tested.py" "$report" "$label" \
-	"$([ "$total_fail" -eq 0 ] && echo clean || echo "$total_fail failed")" "${logs[@]}" >/dev/null
-echo "$total_pass passed, $total_fail failed, $total_skip skipped (report: ${report#"$TOP"/})"
-[ "$total_fail" -eq 0 ]
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

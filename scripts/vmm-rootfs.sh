@@ -9,12 +9,13 @@
 # rebuilt only when tests/vmm/packages changes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+init_run
 
 list=$TOP/tests/vmm/packages
 out=$BUILD/vmm-rootfs
 sig=$(sha256sum <"$list" | cut -c1-16)
 if [ -d "$out" ] && [ "$(cat "$out.sig" 2>/dev/null)" = "$sig" ]; then
-	say "vmm rootfs: up to date in ${out#"$TOP"/} ($(du -sh "$out" | cut -f1))"
+	say "vmm rootfs: up to date in $(rel "$out") ($(du -sh "$out" | cut -f1))"
 	exit 0
 fi
 
@@ -22,7 +23,7 @@ suite=$(awk '$1 == "suite" { print $2 }' "$list")
 mapfile -t packages < <(awk '$1 == "package" { print $2 }' "$list")
 mapfile -t programs < <(awk '$1 == "program" { print $2 }' "$list")
 if [ -z "$suite" ] || [ ${#packages[@]} -eq 0 ] || [ ${#programs[@]} -eq 0 ]; then
-	die "${list#"$TOP"/} names no suite, package or program"
+	die "$(rel "$list") names no suite, package or program"
 fi
 
 # The mirror apt already uses for that suite, so that a machine whose apt
@@ -92,4 +93,4 @@ step "$LOGS/vmm-trim.log" "keep ${programs[*]} and the libraries they load" trim
 rm -rf "$out" "$out.sig"
 mv "$work/rootfs" "$out"
 echo "$sig" >"$out.sig"
-say "vmm rootfs: $(grep -c . "$LOGS/vmm-trim.log") files, $(du -sh "$out" | cut -f1) in ${out#"$TOP"/}"
+say "vmm rootfs: $(grep -c . "$LOGS/vmm-trim.log") files, $(du -sh "$out" | cut -f1) in $(rel "$out")"

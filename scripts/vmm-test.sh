@@ -2,28 +2,27 @@
 # vmm-test.sh: a VMM nobody here wrote against the ABI. Debian's arm64 QEMU
 # (build/vmm-rootfs, see vmm-rootfs.sh) runs tests/vmm/guest.c under KVM
 # inside the emulated machine and migrates it live to a second QEMU
-# (tests/vmm/qemu_migration), on -cpu max (VHE, FEAT_RAS) and -cpu
-# cortex-a57 (nVHE, no RAS), once with the series' kernel, where QEMU must
+# (tests/vmm/qemu_migration), on config/qemu's vhe (-cpu max, FEAT_RAS)
+# and nvhe-noras (-cpu cortex-a57, no RAS), once with the series' kernel, where QEMU must
 # save and restore the vcpu events and answer an access KVM cannot decode
 # with an external data abort, and once with the base, where it must do
 # without them and still migrate. One line per kernel and CPU, then
 # "N passed, N failed"; non-zero exit on any deviation. Consoles are kept
-# in build/logs/vmm-<kernel>-<cpu>.log.
+# in build/logs/vmm-KERNEL-CONFIG.log, results in build/results/.
 #
 #   BOOT_TIMEOUT=s  bound on one boot (default 240)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+init_run
 
 # kernel label, Image, what QEMU must do with the vcpu events there, and
 # whether the guest probes the external data abort.
 kernels=(
-	"series|$BUILD/Image|events|1"
-	"base|$BUILD/base/Image|none|0"
+	"series|events|1"
+	"base|none|0"
 )
-cpus=(max cortex-a57)
 for k in "${kernels[@]}"; do
-	IFS='|' read -r label image _ <<<"$k"
-	[ -f "$image" ] || die "no $label kernel at ${image#"$TOP"/}: run 'make kernel base-kernel'"
+	[ -f "$BUILD/${k%%|*}/Image" ] || die "no $(rel "$BUILD/${k%%|*}/Image"): run 'make kernel KERNEL=${k%%|*}'"
 done
 
 bash "$TOP/scripts/vmm-rootfs.sh"
@@ -45,19 +44,20 @@ step "$LOGS/vmm-initramfs.log" "pack QEMU, strace, the guest and the test into a
 
 total_pass=0 total_fail=0 total_skip=0 lines=()
 for k in "${kernels[@]}"; do
-	IFS='|' read -r label image expect probe <<<"$k"
-	for cpu in "${cpus[@]}"; do
-		log=$LOGS/vmm-$label-$cpu.log
-		printf '==> boot %s kernel on -cpu %s, migrate a guest between two QEMUs ... ' "$label" "$cpu"
-		boot_and_judge "$log" "$out/list" "vmm/$label/$cpu" "$image" "$initrd" "$cpu" \
+	IFS='|' read -r label expect probe <<<"$k"
+	for config in vhe nvhe-noras; do
+		printf '==> boot %s kernel on %s, migrate a guest between two QEMUs ... ' "$label" "$config"
+		boot_and_judge vmm "$label" "$config" "$out/list" "$BUILD/$label/Image" "$initrd" \
 			"VMM_EXPECT=$expect VMM_PROBE=$probe" "${BOOT_TIMEOUT:-240}"
-		summary=$(tr -d '\r' <"$log" | sed -n 's/^# vmm: //p' | tail -n 1)
+		summary=$(python3 -c 'import json, sys
+said = [o[7:] for o in json.load(open(sys.argv[1]))["programs"][0]["output"] if o.startswith("# vmm: ")]
+print(said[-1] if said else "")' "$RESULT")
 		if [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]; then
-			lines+=("$(printf '%-6s  -cpu %-10s  PASS  %s' "$label" "$cpu" "$summary")")
+			lines+=("$(printf '%-6s  -cpu %-10s  PASS  %s' "$label" "$CPU" "$summary")")
 		else
 			[ "$PASSED" -gt 0 ] || FAILED=$((FAILED + 1))
 			echo "$VERDICT" >&2
-			lines+=("$(printf '%-6s  -cpu %-10s  FAIL  log: %s' "$label" "$cpu" "${log#"$TOP"/}")")
+			lines+=("$(printf '%-6s  -cpu %-10s  FAIL  log: %s' "$label" "$CPU" "$(rel "$LOGS/vmm-$label-$config.log")")")
 		fi
 		total_pass=$((total_pass + PASSED)) total_fail=$((total_fail + FAILED)) total_skip=$((total_skip + SKIPPED))
 	done

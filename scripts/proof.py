@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""proof.py PROOF PATCHES STOCK.json... -- FIXED.json...: the proof that
+each code fix of a series (the patch folder PATCHES) fixes something.
+
+PROOF (tests/TREE.proof) names, per fix, the results that prove it: a
+test case, or a program without cases. The JSONs are results.py's, one
+per configuration, for the tree's stock kernel and for its fixed kernel.
+Each result named for a fix must fail on stock wherever it runs (one that
+skips somewhere, for want of RAS say, is not counted there) and pass with
+the fixes. No result may fail on stock unless it proves a fix or is listed
+"stock CASE REASON" (fails on stock for a reason no fix is about), nor
+with the fixes unless listed "differs CASE REASON" (expected to differ on
+this tree). Prints one line per fix and result, and last "PROOF <results
+that prove a fix> <problems>"; exits non-zero on a problem.
+
+proof.py --no-worse BEFORE.json AFTER.json: the results that fail in
+AFTER but not in BEFORE (what a patch made worse); exits non-zero if any.
+"""
+import json
+import os
+import re
+import sys
+
+
+def results(path):
+    """{config, {case or program: "pass" | "fail" | "skip"}} of one boot."""
+    r = json.load(open(path))
+    found = {}
+    for p in r["programs"]:
+        for c in p["cases"]:
+            found[c["name"]] = c["result"]
+        if not p["cases"]:
+            found[p["name"]] = {"pass": "pass", "skip": "skip"}.get(p["result"], "fail")
+    return r["config"], found
+
+
+def main():
+    args = sys.argv[1:]
+    if args[0] == "--no-worse":
+        before, after = results(args[1])[1], results(args[2])[1]
+        worse = sorted(c for c, v in after.items() if v == "fail" and before.get(c) != "fail")
+        for c in worse:
+            print("newly failing: " + c)
+        print("NO-WORSE %d" % len(worse))
+        sys.exit(1 if worse else 0)
+    proof_path, patches = args[0], args[1]
+    sep = args.index("--")
+    stock = dict(results(p) for p in args[2:sep])
+    fixed = dict(results(p) for p in args[sep + 1:])
+
+    proves, why = {}, {"stock": {}, "differs": {}}
+    for line in open(proof_path):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if words[0] in why:
+            why[words[0]][words[1]] = " ".join(words[2:])
+        else:
+            proves.setdefault(int(words[0]), []).extend(words[1:])
+
+    subjects = {}
+    for name in sorted(os.listdir(patches)):
+        m = re.match(r"^(\d{4})-.*\.patch$", name)
+        if m and m.group(1) != "0000":
+            text = open(os.path.join(patches, name)).read()
+            s = re.search(r"^Subject: \[PATCH[^\]]*\] (.*(?:\n[ \t].*)*)", text, re.M)
+            subjects[int(m.group(1))] = re.sub(r"\s*\n\s+", " ", s.group(1)) if s else name
+
+    problems, proved = [], 0
+    for n in sorted(proves):
+        print("fix %d: %s" % (n, subjects.get(n, "(no such patch in %s)" % patches)))
+        if n not in subjects:
+            problems.append("fix %d is not a patch of %s" % (n, patches))
+        for case in proves[n]:
+            ran = [c for c in sorted(stock) if stock[c].get(case) not in (None, "skip")]
+            bad = [c for c in ran if stock[c][case] != "fail"]
+            unfixed = [c for c in sorted(fixed) if fixed[c].get(case) not in ("pass", "skip")]
+            if not ran:
+                verdict = "PROBLEM: never ran on stock"
+            elif bad:
+                verdict = "PROBLEM: passes on stock (%s)" % " ".join(bad)
+            elif unfixed:
+                verdict = "PROBLEM: does not pass with the fixes (%s)" % " ".join(unfixed)
+            else:
+                verdict = "fails on stock, passes with the fixes (%s)" % " ".join(ran)
+                proved += 1
+            if verdict.startswith("PROBLEM"):
+                problems.append("%s: %s" % (case, verdict[9:]))
+            print("  %-58s %s" % (case, verdict))
+
+    named = {c for cs in proves.values() for c in cs}
+    for kind, runs in (("stock", stock), ("differs", fixed)):
+        for cfg in sorted(runs):
+            for case, result in sorted(runs[cfg].items()):
+                if result == "fail" and case not in why[kind] and (kind != "stock" or case not in named):
+                    problems.append("%s fails on the %s kernel (%s), and %s does not say why"
+                                    % (case, "stock" if kind == "stock" else "fixed", cfg, proof_path))
+        for case, reason in sorted(why[kind].items()):
+            print("%s: %s: %s" % ("fails on stock" if kind == "stock" else "differs", case, reason))
+    if not stock or not fixed:
+        problems.append("no results of %s" % ("the stock kernel" if not stock else "the fixed kernel"))
+    for p in problems:
+        print("PROBLEM: " + p)
+    print("PROOF %d %d" % (proved, len(problems)))
+    sys.exit(1 if problems else 0)
+
+
+main()

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# proof.sh TREE: make fixes, make mainline. A series of fixes (config/trees)
+# on its stock tree, in its work tree build/TREE-linux:
+#
+#   1. the per-patch gates of make review (review.sh), which leave the
+#      stock kernel in build/STOCK and the last patch's in build/review-TREE;
+#   2. the fixed kernel in build/TREE, and the tree's selftests;
+#   3. the tree's test lists on the QEMU matrix on both kernels: the stock
+#      one fails where it is wrong, the fixed one must pass;
+#   4. the proof (proof.py): the results tests/TREE.proof names for each
+#      code fix fail on stock and pass with the fixes, and nothing else
+#      fails on either unless that file says why;
+#   5. no patch makes anything worse: the kernel of each code patch but
+#      the last, on vhe, fails nothing the kernel before it passes.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+init_run
+tree_vars "${1:?usage: proof.sh TREE}"
+proof=$TOP/tests/$TREE.proof
+[ -f "$proof" ] || die "no $(rel "$proof"): what proves the fixes of $TREE"
+
+bash "$TOP/scripts/tree.sh" "$TREE" --keep-work
+bash "$TOP/scripts/review.sh" "$TREE"
+bash "$TOP/scripts/kernel.sh" "$TREE" --reuse "$BUILD/review-$TREE"
+bash "$TOP/scripts/kernel.sh" "$STOCK"
+
+# Stock fails, by design: its tables go to a log, its results to the proof.
+say "$TREE: the stock kernel on the matrix (failures expected; table in $(rel "$LOGS/$TREE-stock.log"))"
+bash "$TOP/scripts/test.sh" "$STOCK" >"$LOGS/$TREE-stock.log" 2>&1 || true
+grep -E '^==> boot' "$LOGS/$TREE-stock.log" | sed 's/^==> //; s/^/    /'
+tail -n 1 "$LOGS/$TREE-stock.log" | sed 's/^/    stock: /'
+stock=("$BUILD/results/$TREE-stock-"*.json)
+if grep -L '"finished": true' "${stock[@]}" | grep -q .; then
+	die "the stock kernel did not finish its tests; see $(rel "$LOGS/$TREE-stock.log")"
+fi
+bash "$TOP/scripts/test.sh" "$TREE"
+
+say "$TREE: what each fix is proven by"
+python3 "$TOP/scripts/proof.py" "$proof" "$PATCHES" "${stock[@]}" -- "$BUILD/results/$TREE-fixed-"*.json \
+	>"$LOGS/$TREE-proof.log" || {
+	cat "$LOGS/$TREE-proof.log"
+	die "$TREE: the proof does not hold; log: $(rel "$LOGS/$TREE-proof.log")"
+}
+sed '$d' "$LOGS/$TREE-proof.log"
+
+# Every prefix of the code fixes, on vhe: no patch fails what the tree
+# before it passed.
+mapfile -t code < <(git -C "$WORK" rev-list --reverse "$BASE_REF..HEAD" -- arch virt include)
+prev=$BUILD/results/$TREE-stock-vhe.json
+for ((i = 1; i < ${#code[@]}; i++)); do
+	git -C "$BUILD/review-$TREE-linux" checkout -q --detach "${code[i - 1]}"
+	bash "$TOP/scripts/kernel.sh" "$BUILD/review-$TREE-linux" "$BUILD/$TREE-prefix" "$TREE-prefix-$i" >/dev/null
+	t=$TREE
+	TREE=$t ROLE=prefix-$i CONFIGS=vhe bash "$TOP/scripts/test.sh" "$BUILD/$t-prefix/Image" \
+		>"$LOGS/$TREE-prefix-$i.log" 2>&1 || true
+	now=$BUILD/results/$TREE-prefix-$i-vhe.json
+	if ! python3 "$TOP/scripts/proof.py" --no-worse "$prev" "$now" >"$LOGS/$TREE-prefix-$i.worse"; then
+		sed '$d; s/^/    /' "$LOGS/$TREE-prefix-$i.worse"
+		die "$TREE: patch $i ($(git -C "$WORK" log -1 --format=%s "${code[i - 1]}")) makes the results above fail; log: $(rel "$LOGS/$TREE-prefix-$i-vhe.log")"
+	fi
+	printf '    after code patch %d of %d: %s results fail on vhe, none that passed before\n' "$i" "${#code[@]}" \
+		"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failed"])' "$now")"
+	prev=$now
+done
+say "$TREE: $(tail -n 1 "$LOGS/$TREE-proof.log" | cut -d' ' -f2) results prove the $(grep -c '^fix ' "$LOGS/$TREE-proof.log") code fixes; all gates passed"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# tests/harness/run.sh: the harness's own tests, on crafted input (make
+# lint). Each must reach what it is expected to, or the run fails:
+#  - results.py, the judge, on the consoles in logs/ (expected: a
+#    missing or unfinished result, a splat, a timeout, a short plan, a
+#    program of ours skipped on our kernel, a hyp panic at boot);
+#  - the kernel's own tools/testing/kunit/kunit.py parse on the same
+#    consoles: the guest prints what CI systems read (KTAP), and a
+#    recorded real boot parses with nothing failed;
+#  - report.py on the JSON of logs/pass.log, against report.md;
+#  - cover.py on a crafted cover letter, against cover/expected.patch;
+#  - every row of config/ complete (lib.sh's row stops on a missing field).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../scripts/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bad=0
+fail() { echo "FAILED: $*" >&2; bad=$((bad + 1)); }
+
+kunit=$(ls "$BUILD"/src/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1 || true)
+[ -n "$kunit" ] || die "no kernel source in $(rel "$BUILD")/src for kunit.py: run 'make source' first"
+n=0
+while read -r log role ras want; do
+	case $log in '#'* | '') continue ;; esac
+	n=$((n + 1))
+	got=$(python3 "$TOP/scripts/results.py" "$here/logs/$log" "$here/list" "$tmp/$log.json" \
+		tree=t "kernel=$role" config=c cpu=max "ras=$ras" | tail -n 1)
+	[ "$got" = "$want" ] || fail "results.py on logs/$log ($role): got '$got', expected '$want'"
+	rc=0
+	python3 "$kunit" parse --summary "$here/logs/$log" >"$tmp/kunit" 2>&1 || rc=$?
+	case $want in
+	"RESULT "*" 0 "*) [ $rc -eq 0 ] || fail "kunit.py parse fails logs/$log: $(tail -n 1 "$tmp/kunit")" ;;
+	*) [ $rc -ne 0 ] || fail "kunit.py parse passes logs/$log, which results.py fails" ;;
+	esac
+done <"$here/expected"
+say "results.py and kunit.py parse: $n crafted consoles judged as expected"
+
+python3 "$kunit" parse --summary "$here/logs/recorded.log" >"$tmp/kunit" 2>&1 ||
+	fail "kunit.py parse does not pass the recorded boot logs/recorded.log: $(tail -n 1 "$tmp/kunit")"
+say "kunit.py parse: the recorded boot $(sed -n 's/.*Testing complete\. //p' "$tmp/kunit")"
+
+python3 "$TOP/scripts/report.py" "$tmp/pass.log.json" >"$tmp/report.md"
+diff -u "$here/report.md" "$tmp/report.md" || fail "report.py does not write report.md"
+say "report.py: the report of a crafted boot as expected"
+
+cp "$here/cover/new.patch" "$tmp/cover"
+python3 "$TOP/scripts/cover.py" "$tmp/cover" "$here/cover/old.patch" "Fri, 2 Jan 2026 00:00:00 +0000"
+diff -u "$here/cover/expected.patch" "$tmp/cover" || fail "cover.py does not carry the cover letter over"
+say "cover.py: the crafted cover letter is carried over exactly"
+
+for table in sources trees qemu; do
+	for name in $(names "$table"); do (row "$table" "$name") || fail "config/$table: row $name"; done
+done
+say "config/: every row of sources, trees and qemu complete"
+[ $bad -eq 0 ] || die "$bad harness check(s) failed"

@@ -96,7 +96,7 @@ done
 ws_diff=$out/world-switch.diff
 : >"$ws_diff"
 mapfile -t objs < <(cd "$BUILD/base/kvm-hyp" && find . -name '*.o' | sed 's#^\./##' | sort)
-[ ${#objs[@]} -gt 1 ] || die "no hyp objects in build/base/kvm-hyp: run 'make base-kernel'"
+[ ${#objs[@]} -gt 1 ] || die "no hyp objects in build/base/kvm-hyp: run 'make kernel KERNEL=base'"
 for o in "${objs[@]}"; do
 	for k in base series; do
 		dir=$BUILD/$k/kvm-hyp

@@ -22,7 +22,7 @@ git diff --quiet HEAD || die "$wrel has uncommitted edits: commit them first"
 n=$(git rev-list --count "$BASE_REF..HEAD")
 [ "$n" -gt 0 ] || die "no commits on top of $BASE_REF in $wrel"
 
-reroll=${REROLL:-$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$PATCHES/0000-cover-letter.patch" 2>/dev/null || true)}
+reroll=${REROLL:-$(sed -n 's/^Subject: \[.* v\([0-9]*\) 0\/.*/\1/p' "$PATCHES/0000-cover-letter.patch" 2>/dev/null || true)}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The cover letter is from the series' author (format-patch would take the
@@ -31,7 +31,7 @@ trap 'rm -rf "$out"' EXIT
 # the export is the same on every machine.
 fmt=(git -c user.name="$(git log -1 --format=%an HEAD)" -c user.email="$(git log -1 --format=%ae HEAD)"
 	format-patch -q --cover-letter --base="$BASE_REF" --no-signature --abbrev=12 --notes
-	--subject-prefix="PATCH${reroll:+ v$reroll}" -o "$out")
+	--subject-prefix="$PREFIX${reroll:+ v$reroll}" -o "$out")
 "${fmt[@]}" "$BASE_REF..HEAD"
 
 # Recipients from the tree's own MAINTAINERS: maintainers in To:, the

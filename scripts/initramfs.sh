@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# initramfs.sh SELFTESTS LIST OUT [TREE...]: pack busybox, scripts/guest-init
+# initramfs.sh SELFTESTS LIST OUT [TREE...]: pack busybox, guest/init
 # and the programs named in LIST (taken from the selftests output SELFTESTS)
 # into the gzip'd cpio OUT, with the contents of each directory TREE added
 # at the root.
@@ -14,7 +14,7 @@ trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests}
 cp "$CACHE/busybox" "$root/bin/busybox"
-cp "$TOP/scripts/guest-init" "$root/init"
+cp "$TOP/guest/init" "$root/init"
 chmod 755 "$root/init"
 cp "$list" "$root/tests/list"
 while read -r name _; do

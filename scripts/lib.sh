@@ -85,13 +85,13 @@ row() {
 }
 
 # tree_vars TREE: the tree's row as variables: PKG, BACKOUT, PATCHES (the
-# folder), STOCK (its base kernel's name), TREE_LISTS, INPUT; REPO (the git
+# folder), STOCK (its base kernel's name), TREE_LISTS, INPUT, PREFIX; REPO (the git
 # repository of its package, build/src/PKG), BASE_REF (the tag its series
 # applies to: 'base' with a backout, else 'stock'), WORK (its work tree).
 tree_vars() {
 	row trees "$1"
 	TREE=$1 PKG=${ROW[package]} BACKOUT=${ROW[backout]} PATCHES=$TOP/${ROW[patches]}
-	STOCK=${ROW[stock]} TREE_LISTS=${ROW[lists]} INPUT=${ROW[input]}
+	STOCK=${ROW[stock]} TREE_LISTS=${ROW[lists]} INPUT=${ROW[input]} PREFIX=${ROW[prefix]}
 	REPO=$BUILD/src/$PKG BASE_REF=stock WORK=$BUILD/$1-linux
 	[ -z "$BACKOUT" ] || BASE_REF=base
 }
@@ -221,7 +221,8 @@ boot() {
 # Sets RESULT (the JSON's path), VERDICT (the table results.py prints) and
 # PASSED, FAILED, SKIPPED.
 boot_and_judge() {
-	local id=$1-$2-$3 tree=$1 role=$2 config=$3 list=$4 limit=$8 out
+	local id=$1-$2-$3 tree=$1 role=$2 config=$3 list=$4 limit=$8 vmlinux out
+	vmlinux=$(dirname "$5")/vmlinux
 	qemu_cmd "$5" "$6" "$3" "$7"
 	shift 8
 	[ $# -gt 0 ] || set -- -smp 2 -m 2G
@@ -230,7 +231,7 @@ boot_and_judge() {
 	RESULT=$BUILD/results/$id.json
 	out=$(python3 "$TOP/scripts/results.py" "$LOGS/$id.log" "$list" "$RESULT" \
 		"tree=$tree" "kernel=$role" "config=$config" "cpu=$CPU" "ras=${ROW[ras]}" "qemu_rc=$BOOT_RC" \
-		"vmlinux=$(dirname "$5")/vmlinux")
+		"vmlinux=$vmlinux")
 	VERDICT=$(sed '$d' <<<"$out")
 	read -r _ PASSED FAILED SKIPPED <<<"$(tail -n1 <<<"$out")"
 }

@@ -10,11 +10,14 @@ skips somewhere, for want of RAS say, is not counted there) and pass with
 the fixes. No result may fail on stock unless it proves a fix or is listed
 "stock CASE REASON" (fails on stock for a reason no fix is about), nor
 with the fixes unless listed "differs CASE REASON" (expected to differ on
-this tree). Prints one line per fix and result, and last "PROOF <results
-that prove a fix> <problems>"; exits non-zero on a problem.
+this tree). The fixed kernel must boot clean (no health problem in its
+JSON: every program finished and reported, no splat), the stock one must
+finish. Prints one line per fix and result, and last "PROOF <results that
+prove a fix> <problems>"; exits non-zero on a problem.
 
 proof.py --no-worse BEFORE.json AFTER.json: the results that fail in
-AFTER but not in BEFORE (what a patch made worse); exits non-zero if any.
+AFTER but not in BEFORE (what a patch made worse), and AFTER's health
+problems; exits non-zero if any.
 """
 import json
 import os
@@ -23,7 +26,8 @@ import sys
 
 
 def results(path):
-    """{config, {case or program: "pass" | "fail" | "skip"}} of one boot."""
+    """config, {case or program: "pass" | "fail" | "skip"} and the health
+    problems of one boot."""
     r = json.load(open(path))
     found = {}
     for p in r["programs"]:
@@ -31,22 +35,29 @@ def results(path):
             found[c["name"]] = c["result"]
         if not p["cases"]:
             found[p["name"]] = {"pass": "pass", "skip": "skip"}.get(p["result"], "fail")
-    return r["config"], found
+    return r["config"], found, r["health"]
 
 
 def main():
     args = sys.argv[1:]
     if args[0] == "--no-worse":
-        before, after = results(args[1])[1], results(args[2])[1]
-        worse = sorted(c for c, v in after.items() if v == "fail" and before.get(c) != "fail")
+        before, (_, after, health) = results(args[1])[1], results(args[2])
+        worse = sorted(c for c, v in after.items() if v == "fail" and before.get(c) != "fail") + health
         for c in worse:
             print("newly failing: " + c)
         print("NO-WORSE %d" % len(worse))
         sys.exit(1 if worse else 0)
     proof_path, patches = args[0], args[1]
     sep = args.index("--")
-    stock = dict(results(p) for p in args[2:sep])
-    fixed = dict(results(p) for p in args[sep + 1:])
+    stock, fixed, problems = {}, {}, []
+    for runs, paths, kind in ((stock, args[2:sep], "stock"), (fixed, args[sep + 1:], "fixed")):
+        for path in paths:
+            config, found, health = results(path)
+            runs[config] = found
+            # A stock kernel's splat is its own business; the fixed one
+            # must boot clean, and both must finish.
+            problems += ["the %s kernel on %s: %s" % (kind, config, h) for h in health
+                         if kind == "fixed" or "splat" not in h]
 
     proves, why = {}, {"stock": {}, "differs": {}}
     for line in open(proof_path):
@@ -66,7 +77,7 @@ def main():
             s = re.search(r"^Subject: \[PATCH[^\]]*\] (.*(?:\n[ \t].*)*)", text, re.M)
             subjects[int(m.group(1))] = re.sub(r"\s*\n\s+", " ", s.group(1)) if s else name
 
-    problems, proved = [], 0
+    proved = 0
     for n in sorted(proves):
         print("fix %d: %s" % (n, subjects.get(n, "(no such patch in %s)" % patches)))
         if n not in subjects:

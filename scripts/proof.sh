@@ -6,10 +6,12 @@
 #      stock kernel in build/STOCK and the last patch's in build/review-TREE;
 #   2. the fixed kernel in build/TREE, and the tree's selftests;
 #   3. the tree's test lists on the QEMU matrix on both kernels: the stock
-#      one fails where it is wrong, the fixed one must pass;
+#      one fails where it is wrong, the fixed one where the tree keeps a
+#      behaviour of its own (6.12's timing of the external abort);
 #   4. the proof (proof.py): the results tests/TREE.proof names for each
-#      code fix fail on stock and pass with the fixes, and nothing else
-#      fails on either unless that file says why;
+#      code fix fail on stock and pass with the fixes, nothing else fails
+#      on either unless that file says why, and the fixed kernel boots
+#      clean;
 #   5. no patch makes anything worse: the kernel of each code patch but
 #      the last, on vhe, fails nothing the kernel before it passes.
 set -euo pipefail
@@ -33,7 +35,10 @@ stock=("$BUILD/results/$TREE-stock-"*.json)
 if grep -L '"finished": true' "${stock[@]}" | grep -q .; then
 	die "the stock kernel did not finish its tests; see $(rel "$LOGS/$TREE-stock.log")"
 fi
-bash "$TOP/scripts/test.sh" "$TREE"
+# The fixed kernel may differ where tests/TREE.proof says why: the proof
+# judges it.
+say "$TREE: the fixed kernel on the matrix"
+bash "$TOP/scripts/test.sh" "$TREE" || true
 
 say "$TREE: what each fix is proven by"
 python3 "$TOP/scripts/proof.py" "$proof" "$PATCHES" "${stock[@]}" -- "$BUILD/results/$TREE-fixed-"*.json \

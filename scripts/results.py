@@ -14,8 +14,10 @@ to that case, the others to the program.
 Writes JSON: the KEY=VALUE pairs (tree, kernel, config, cpu, ras,
 qemu_rc: who booted where), whether the guest finished, each program with
 its result, time, counts, output and cases, the kernel splats, and the
-verdict: "passed", "failed", "skipped" and the "problems" behind each
-failure. Prints the verdict as a table and, last, "RESULT <passed>
+verdict: "passed", "failed", "skipped", the "problems" behind each
+failure, and apart those of them ("health") that no program's or case's
+result shows: a boot that never finished, a splat, QEMU's end, a program
+that never reported, or reported fewer cases than planned. Prints the verdict as a table and, last, "RESULT <passed>
 <failed> <skipped>".
 
 A failure is: a failed or missing result (a program that never printed
@@ -107,10 +109,10 @@ def read_program(p):
 def judge(p, flags, stock, ras):
     """Result, detail and problems of one program."""
     if not p.get("printed"):
-        return "missing", "never printed its result", ["%s: no result" % p["name"]]
+        return "missing", "never printed its result", [("health", "%s: no result" % p["name"])]
     d = p["directive"]
     if d.startswith("TIMEOUT"):
-        return "timeout", "killed at its bound", ["%s: timeout" % p["name"]]
+        return "timeout", "killed at its bound", [("result", "%s: timeout" % p["name"])]
     plan, cases = p["plan"], p["cases"]
     ours = "ours" in flags and not stock
     if not plan:
@@ -119,17 +121,20 @@ def judge(p, flags, stock, ras):
                 (o for o in p["output"] if "SKIP" in o or "not met" in o), "no reason given")
             if ours:
                 return "fail", "skipped as a whole: " + reason, [
-                    "%s: skipped as a whole on a kernel of ours: %s" % (p["name"], reason)]
+                    ("result", "%s: skipped as a whole on a kernel of ours: %s" % (p["name"], reason))]
             return "skip", reason, []
-        return ("pass", "", []) if p["ok"] else ("fail", d, ["%s: %s" % (p["name"], d)])
-    probs = ["%s: %s failed" % (p["name"], c["name"]) for c in cases if c["result"] == "fail"]
+        return ("pass", "", []) if p["ok"] else ("fail", d, [("result", "%s: %s" % (p["name"], d))])
+    probs = [("result", "%s: %s failed" % (p["name"], c["name"])) for c in cases if c["result"] == "fail"]
     if ours and ras:
-        probs += ["%s: %s skipped on a configuration with RAS: %s" % (p["name"], c["name"], c["reason"])
-                  for c in cases if c["result"] == "skip"]
+        for c in cases:
+            if c["result"] == "skip":
+                c["result"] = "fail"
+                probs.append(("result", "%s: %s skipped on a configuration with RAS: %s"
+                              % (p["name"], c["name"], c["reason"])))
     if len(cases) < plan:
-        probs.append("%s: %d of %d cases never reported" % (p["name"], plan - len(cases), plan))
+        probs.append(("health", "%s: %d of %d cases never reported" % (p["name"], plan - len(cases), plan)))
     if not p["ok"] and not any(c["result"] == "fail" for c in cases):
-        probs.append("%s: %s after its cases" % (p["name"], d or "failed"))
+        probs.append(("health", "%s: %s after its cases" % (p["name"], d or "failed")))
     n = {r: sum(c["result"] == r for c in cases) for r in ("pass", "fail", "skip")}
     detail = "%d/%d cases passed" % (n["pass"], plan) + (", %d skipped" % n["skip"] if n["skip"] else "")
     return ("fail" if probs else "skip" if not n["pass"] else "pass"), detail, probs
@@ -145,7 +150,7 @@ def main():
     splats = [l.strip() for l in lines if KLINE.search(l) and SPLAT.search(l)]
 
     res = dict(info, log=log_path, booted=booted, finished=finished, splats=splats, programs=[],
-               passed=0, failed=0, skipped=0, problems=[])
+               passed=0, failed=0, skipped=0, problems=[], health=[])
     rows = []
     for words in listed:
         name, flags = words[0], (words[2].split(",") if len(words) > 2 else [])
@@ -153,27 +158,31 @@ def main():
         result, detail, probs = judge(p, flags, stock, ras)
         p.update(result=result, detail=detail, flags=flags)
         res["programs"].append(p)
-        res["problems"] += probs
+        res["problems"] += [text for _, text in probs]
+        res["health"] += [text for kind, text in probs if kind == "health"]
         secs = " (%.1fs)" % p["secs"] if "secs" in p else ""
         rows.append((name, result.upper(), detail + secs))
         if p["cases"]:
             for c in p["cases"]:
                 res["passed"] += c["result"] == "pass"
                 res["skipped"] += c["result"] == "skip"
-            rows += [("  " + pr.split(": ", 1)[1], "FAIL", "") for pr in probs]
+            rows += [("  " + text.split(": ", 1)[1], "FAIL", "") for _, text in probs]
         else:
             res["passed"] += result == "pass"
             res["skipped"] += result == "skip"
     if not finished:
-        res["problems"].append("the guest never finished: timeout, hang or crash")
+        res["health"].append("the guest never finished: timeout, hang or crash")
+        res["problems"].append(res["health"][-1])
         rows.append(("(boot)", "FAIL", res["problems"][-1]))
     if splats:
-        res["problems"].append("%d kernel splat line(s), first: %s" % (len(splats), splats[0][:100]))
+        res["health"].append("%d kernel splat line(s), first: %s" % (len(splats), splats[0][:100]))
+        res["problems"].append(res["health"][-1])
         rows.append(("(kernel log)", "FAIL", res["problems"][-1] + "; decode in the kernel tree with: "
                      "scripts/decode_stacktrace.sh %s < %s" % (info.get("vmlinux", "VMLINUX"), log_path)))
     if info.get("qemu_rc", "0") != "0":
         tail = " / ".join(l for l in lines[-3:] if l.strip())
-        res["problems"].append("qemu exited %s; the log ends with: %s" % (info["qemu_rc"], tail))
+        res["health"].append("qemu exited %s; the log ends with: %s" % (info["qemu_rc"], tail))
+        res["problems"].append(res["health"][-1])
         rows.append(("(qemu)", "FAIL", res["problems"][-1]))
     res["failed"] = len(res["problems"])
     json.dump(res, open(out_path, "w"), indent=1)

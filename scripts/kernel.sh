@@ -11,8 +11,8 @@
 # (SRC/obj-FLAVOUR), incrementally; it is reconfigured from scratch when a
 # fragment changes. Image, vmlinux and the KVM hyp objects (DEST/kvm-hyp/,
 # for make bench) are copied to DEST, with DEST/.source saying what they
-# were built from (built_from in lib.sh): when that matches, nothing is
-# built.
+# were built from (built_from in lib.sh): when that matches and SRC's own
+# objects are there, nothing is built.
 #
 # --reuse DIR: if DIR holds a kernel built from the same source and
 # fragments (make review leaves the last patch's in build/review-TREE),
@@ -51,7 +51,8 @@ from=$(built_from "$src" "$flavour")
 exclude=$(git -C "$src" rev-parse --path-format=absolute --git-common-dir)/info/exclude
 grep -qxF '/obj*/' "$exclude" 2>/dev/null || echo '/obj*/' >>"$exclude"
 
-if [ "${from%% *}" != dirty ] && [ -f "$dest/Image" ] && [ "$(cat "$dest/.source" 2>/dev/null)" = "$from" ]; then
+if [ "${from%% *}" != dirty ] && [ -f "$dest/Image" ] && [ -f "$obj/vmlinux" ] &&
+	[ "$(cat "$dest/.source" 2>/dev/null)" = "$from" ]; then
 	say "$name kernel: up to date in $(rel "$dest")"
 	exit 0
 fi

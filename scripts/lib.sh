@@ -9,11 +9,21 @@ CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-serror}
 ARCH=arm64
 CROSS_COMPILE=aarch64-linux-gnu-
 export ARCH CROSS_COMPILE
+# The QEMU every boot runs; QEMU=... selects another binary.
+QEMU_BIN=${QEMU:-qemu-system-aarch64}
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 rel() { printf '%s\n' "${1#"$TOP"/}"; }
+
+# debian_python CMD...: run CMD with Debian's python3 first on PATH, for
+# the kernel's own Python (checkpatch's spdxcheck.py needs ply and git,
+# htmldocs needs Sphinx: Debian's packages, which another python3 put
+# first on PATH by a user or a tool would not have).
+debian_python() {
+	PATH=/usr/bin:/bin:$PATH "$@"
+}
 
 # init_run: take build/ for this run. One run at a time: the first script
 # of a run (a top-level make, whose pid the Makefile exports as RUN_PID,
@@ -85,13 +95,14 @@ row() {
 }
 
 # tree_vars TREE: the tree's row as variables: PKG, BACKOUT, PATCHES (the
-# folder), STOCK (its base kernel's name), TREE_LISTS, INPUT, PREFIX; REPO (the git
+# folder), STOCK (its base kernel's name), TREE_LISTS, INPUT, SPARSE, PREFIX; REPO (the git
 # repository of its package, build/src/PKG), BASE_REF (the tag its series
 # applies to: 'base' with a backout, else 'stock'), WORK (its work tree).
 tree_vars() {
 	row trees "$1"
 	TREE=$1 PKG=${ROW[package]} BACKOUT=${ROW[backout]} PATCHES=$TOP/${ROW[patches]}
 	STOCK=${ROW[stock]} TREE_LISTS=${ROW[lists]} INPUT=${ROW[input]} PREFIX=${ROW[prefix]}
+	SPARSE=${ROW[sparse]}
 	REPO=$BUILD/src/$PKG BASE_REF=stock WORK=$BUILD/$1-linux
 	[ -z "$BACKOUT" ] || BASE_REF=base
 }
@@ -133,6 +144,14 @@ worktree() {
 	fi
 }
 
+# userland_cmd NAME PROGRAM: the command words that run PROGRAM (a path
+# inside it, e.g. /usr/bin/sparse) of the userland NAME (config/userlands,
+# installed by userland.sh) on the host, through that tree's own loader.
+userland_cmd() {
+	local root=$CACHE/userland/$1
+	echo "$root/lib64/ld-linux-x86-64.so.2 --library-path $root/lib/x86_64-linux-gnu:$root/usr/lib/x86_64-linux-gnu $root$2"
+}
+
 # The compiler command, through ccache when it is installed. In depend
 # mode, which the kernel's -MMD makes possible: a miss runs the compiler
 # alone, where ccache's default mode also runs the preprocessor first; that
@@ -172,15 +191,20 @@ built_from() {
 }
 
 # qemu_cmd KERNEL INITRD CONFIG [APPEND]: set the array QEMU to the command
-# that boots KERNEL with INITRD on the configuration CONFIG of config/qemu,
+# that boots KERNEL with INITRD on the configuration CONFIG of config/qemu
+# (with its userland's QEMU, which must be installed: scripts/userland.sh),
 # console on stdio, no network, APPEND added to the kernel command line;
-# and CPU to its -cpu. QEMU=... selects another binary. Callers add -smp,
-# -m and the like.
+# and CPU to its -cpu. Callers add -smp, -m and the like.
 qemu_cmd() {
+	local bin
 	row qemu "$3"
-	CPU=${ROW[cpu]}
+	CPU=${ROW[cpu]} bin=("$QEMU_BIN")
+	if [ -n "${ROW[qemu]}" ]; then
+		read -ra bin <<<"env QEMU_MODULE_DIR=$CACHE/userland/${ROW[qemu]}/usr/lib/x86_64-linux-gnu/qemu $(userland_cmd "${ROW[qemu]}" /usr/bin/qemu-system-aarch64) -L $CACHE/userland/${ROW[qemu]}/usr/share/qemu"
+		[ -x "${bin[2]}" ] || die "configuration $3 runs on the userland ${ROW[qemu]}, which is not installed: run 'bash scripts/userland.sh ${ROW[qemu]}'"
+	fi
 	# shellcheck disable=SC2054 # commas are QEMU's
-	QEMU=("${QEMU_BIN:-qemu-system-aarch64}" -machine virt,virtualization=on,gic-version=3
+	QEMU=("${bin[@]}" -machine virt,virtualization=on,gic-version=3
 		-cpu "$CPU" -nographic -no-reboot -monitor none -serial stdio -nic none
 		-kernel "$1" -initrd "$2"
 		-append "console=ttyAMA0 panic=-1 loglevel=5${ROW[append]:+ ${ROW[append]}}${4:+ $4}")

@@ -10,7 +10,8 @@ skips somewhere, for want of RAS say, is not counted there) and pass with
 the fixes. No result may fail on stock unless it proves a fix or is listed
 "stock CASE REASON" (fails on stock for a reason no fix is about), nor
 with the fixes unless listed "differs CASE REASON" (expected to differ on
-this tree). The fixed kernel must boot clean (no health problem in its
+this tree). CASE@CONFIG limits either to one configuration; a result
+excused on a configuration with "differs" proves nothing there. The fixed kernel must boot clean (no health problem in its
 JSON: every program finished and reported, no splat), the stock one must
 finish. Prints one line per fix and result, and last "PROOF <results that
 prove a fix> <problems>"; exits non-zero on a problem.
@@ -83,9 +84,11 @@ def main():
         if n not in subjects:
             problems.append("fix %d is not a patch of %s" % (n, patches))
         for case in proves[n]:
-            ran = [c for c in sorted(stock) if stock[c].get(case) not in (None, "skip")]
+            ran = [c for c in sorted(stock) if stock[c].get(case) not in (None, "skip")
+                   and "%s@%s" % (case, c) not in why["differs"]]
             bad = [c for c in ran if stock[c][case] != "fail"]
-            unfixed = [c for c in sorted(fixed) if fixed[c].get(case) not in ("pass", "skip")]
+            unfixed = [c for c in sorted(fixed) if fixed[c].get(case) not in ("pass", "skip")
+                       and "%s@%s" % (case, c) not in why["differs"]]
             if not ran:
                 verdict = "PROBLEM: never ran on stock"
             elif bad:
@@ -103,7 +106,8 @@ def main():
     for kind, runs in (("stock", stock), ("differs", fixed)):
         for cfg in sorted(runs):
             for case, result in sorted(runs[cfg].items()):
-                if result == "fail" and case not in why[kind] and (kind != "stock" or case not in named):
+                excused = case in why[kind] or "%s@%s" % (case, cfg) in why[kind]
+                if result == "fail" and not excused and (kind != "stock" or case not in named):
                     problems.append("%s fails on the %s kernel (%s), and %s does not say why"
                                     % (case, "stock" if kind == "stock" else "fixed", cfg, proof_path))
         for case, reason in sorted(why[kind].items()):

@@ -34,18 +34,30 @@ mapfile -t commits < <(git -C "$WORK" rev-list --reverse "$BASE_REF..HEAD")
 # Kernel C files the series touches: the sparse/W=1 set for every patch.
 mapfile -t cfiles < <(git -C "$WORK" diff --name-only "$BASE_REF" HEAD -- '*.c' ':!tools/' ':!Documentation/' ':!samples/')
 
+# The sparse the tree needs: the host's, or a newer userland's.
+check=sparse
+if [ -n "$SPARSE" ]; then
+	bash "$TOP/scripts/userland.sh" "$SPARSE"
+	check=$(userland_cmd "$SPARSE" /usr/bin/sparse)
+fi
+
 # warnings OUT FILE...: C=2 and W=1 diagnostics in FILE and in the headers
 # it includes, with line and column numbers dropped so that moved code
 # compares equal. (Objects make rebuilds on the way, such as the vDSO, are
-# not FILE's business.)
+# not FILE's business.) A kernel that finds the checker unusable says so
+# and builds without it: that is a failure, not "no warnings".
 warnings() {
-	local out=$1 f
+	local out=$1 f log
 	shift
 	: >"$out"
 	for f in "$@"; do
 		[ -f "$src/$f" ] || continue
-		make -C "$src" O=obj CC="$(kcc)" C=2 W=1 "${f%.c}.o" 2>&1 |
-			grep -E '(warning|error):' |
+		log=$(make -C "$src" O=obj CC="$(kcc)" CHECK="$check" C=2 W=1 "${f%.c}.o" 2>&1)
+		if grep -q 'is not available or not up to date' <<<"$log"; then
+			echo "sparse ($check) is not usable for this tree" >&2
+			return 1
+		fi
+		grep -E '(warning|error):' <<<"$log" |
 			sed -E 's#^(\.\./)+##; s#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' |
 			grep -E "^($f|[^:]*\.h):" >>"$out" || true
 	done
@@ -120,9 +132,10 @@ for c in "${commits[@]}"; do
 			result build FAIL "log: $(rel "$rlogs")/$tag-build.log and $(rel "$LOGS")/review$sfx-build.log"
 		fi
 
-		warnings "$rlogs/$tag.warn" "${cfiles[@]}"
-		new=$(comm -13 "$rlogs/base.warn" "$rlogs/$tag.warn")
-		if [ -z "$new" ]; then
+		new=
+		if ! warnings "$rlogs/$tag.warn" "${cfiles[@]}" 2>"$rlogs/$tag-sparse.log"; then
+			result sparse/W=1 FAIL "$(cat "$rlogs/$tag-sparse.log")"
+		elif new=$(comm -13 "$rlogs/base.warn" "$rlogs/$tag.warn") && [ -z "$new" ]; then
 			result sparse/W=1 ok "${#cfiles[@]} files, $(wc -l <"$rlogs/$tag.warn") warning(s) as on the base"
 		else
 			printf '%s\n' "$new" >"$rlogs/$tag-new-warnings.log"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh [KERNEL]: boot KERNEL (a kernel's name, see kernel_vars in lib.sh,
 # or the path of an Image; default: the series) under QEMU on each
-# configuration of config/qemu's matrix, run its tree's selftests inside
+# configuration of config/qemu that names its tree, run its selftests inside
 # (the programs of the tree's LISTS), and judge every boot: its console is
 # build/logs/TREE-ROLE-CONFIG.log, its results build/results/TREE-ROLE-
 # CONFIG.json (results.py). Ends with "N passed, N failed, N skipped";
@@ -10,7 +10,8 @@
 #   TREE=name         whose selftests run with an Image given by path
 #                     (default series); ROLE=... names that kernel in the
 #                     results (default custom)
-#   CONFIGS="vhe ..." configurations to run (default: config/qemu's matrix)
+#   CONFIGS="vhe ..." configurations to run (default: config/qemu's rows
+#                     that name the tree)
 #   LISTS="a b"       test lists to run (default: the tree's)
 #   BOOT_TIMEOUT=s    bound on one boot (default: enough for every
 #                     program of the list to hit its own bound, see below)
@@ -36,7 +37,7 @@ bash "$TOP/scripts/selftests.sh" "$tree"
 tree_vars "$tree"
 selftests=$BUILD/$tree/selftests
 scale=${TIMEOUT_SCALE:-1}
-read -ra configs <<<"${CONFIGS:-$(awk '!/^#/ && $4 == "yes" { print $1 }' "$TOP/config/qemu" | paste -sd' ')}"
+read -ra configs <<<"${CONFIGS:-$(awk -v t="$tree" '!/^#/ && NF && index("," $5 ",", "," t ",") { print $1 }' "$TOP/config/qemu" | paste -sd' ')}"
 read -ra lists <<<"${LISTS:-$(tr , ' ' <<<"$TREE_LISTS")}"
 
 list=$BUILD/$tree/test-$role.list
@@ -57,6 +58,10 @@ initrd=$BUILD/$tree/test-$role.cpio.gz
 step "$LOGS/initramfs-$tree-$role.log" "pack $(wc -l <"$list") test programs into an initramfs" \
 	bash "$TOP/scripts/initramfs.sh" "$selftests" "$list" "$initrd"
 
+for config in "${configs[@]}"; do
+	row qemu "$config"
+	[ -z "${ROW[qemu]}" ] || bash "$TOP/scripts/userland.sh" "${ROW[qemu]}"
+done
 pass=0 fail=0 skip=0
 for config in "${configs[@]}"; do
 	row qemu "$config"

@@ -54,7 +54,7 @@ def parse(lines):
     for line in lines:
         if line.startswith("# booted: "):
             booted = line[10:]
-        if line.startswith("# Totals: "):
+        if line.startswith("# Totals: ") and cur is None:
             finished = True
         m = RESULT.match(line)
         if m and PROGRAM.match(m.group(3)):

@@ -36,7 +36,7 @@ fmt=(git -c user.name="$(git log -1 --format=%an HEAD)" -c user.email="$(git log
 
 # Recipients from the tree's own MAINTAINERS: maintainers in To:, the
 # reviewers, supporters and lists in Cc:.
-to=() cc=()
+to=(${TO:+--to="$TO"}) cc=()
 while IFS= read -r line; do
 	addr=${line%% (*}
 	case $line in

@@ -95,14 +95,15 @@ row() {
 }
 
 # tree_vars TREE: the tree's row as variables: PKG, BACKOUT, PATCHES (the
-# folder), STOCK (its base kernel's name), TREE_LISTS, INPUT, SPARSE, PREFIX; REPO (the git
+# folder), STOCK (its base kernel's name), TREE_LISTS, INPUT, SPARSE, TO,
+# PREFIX; REPO (the git
 # repository of its package, build/src/PKG), BASE_REF (the tag its series
 # applies to: 'base' with a backout, else 'stock'), WORK (its work tree).
 tree_vars() {
 	row trees "$1"
 	TREE=$1 PKG=${ROW[package]} BACKOUT=${ROW[backout]} PATCHES=$TOP/${ROW[patches]}
 	STOCK=${ROW[stock]} TREE_LISTS=${ROW[lists]} INPUT=${ROW[input]} PREFIX=${ROW[prefix]}
-	SPARSE=${ROW[sparse]}
+	SPARSE=${ROW[sparse]} TO=${ROW[to]}
 	REPO=$BUILD/src/$PKG BASE_REF=stock WORK=$BUILD/$1-linux
 	[ -z "$BACKOUT" ] || BASE_REF=base
 }

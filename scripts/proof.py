@@ -10,8 +10,9 @@ skips somewhere, for want of RAS say, is not counted there) and pass with
 the fixes. No result may fail on stock unless it proves a fix or is listed
 "stock CASE REASON" (fails on stock for a reason no fix is about), nor
 with the fixes unless listed "differs CASE REASON" (expected to differ on
-this tree). CASE@CONFIG limits either to one configuration; a result
-excused on a configuration with "differs" proves nothing there. The fixed kernel must boot clean (no health problem in its
+this tree), or "known CASE REASON" (both). CASE@CONFIG limits any of
+them to one configuration; a result excused on a configuration with
+"differs" proves nothing there. The fixed kernel must boot clean (no health problem in its
 JSON: every program finished and reported, no splat), the stock one must
 finish. Prints one line per fix and result, and last "PROOF <results that
 prove a fix> <problems>"; exits non-zero on a problem.
@@ -65,9 +66,10 @@ def main():
         words = line.split()
         if not words or words[0].startswith("#"):
             continue
-        if words[0] in why:
-            why[words[0]][words[1]] = " ".join(words[2:])
-        else:
+        for kind in ("stock", "differs") if words[0] == "known" else (words[0],):
+            if kind in why:
+                why[kind][words[1]] = " ".join(words[2:])
+        if words[0] not in ("stock", "differs", "known"):
             proves.setdefault(int(words[0]), []).extend(words[1:])
 
     subjects = {}
@@ -110,8 +112,10 @@ def main():
                 if result == "fail" and not excused and (kind != "stock" or case not in named):
                     problems.append("%s fails on the %s kernel (%s), and %s does not say why"
                                     % (case, "stock" if kind == "stock" else "fixed", cfg, proof_path))
-        for case, reason in sorted(why[kind].items()):
-            print("%s: %s: %s" % ("fails on stock" if kind == "stock" else "differs", case, reason))
+    for case, reason in sorted(set(why["stock"].items()) | set(why["differs"].items())):
+        kinds = [k for k in ("stock", "differs") if why[k].get(case) == reason]
+        print("%s: %s: %s" % ({("stock",): "fails on stock", ("differs",): "differs with the fixes"}
+                               .get(tuple(kinds), "fails on both"), case, reason))
     if not stock or not fixed:
         problems.append("no results of %s" % ("the stock kernel" if not stock else "the fixed kernel"))
     for p in problems:

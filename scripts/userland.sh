@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # userland.sh NAME: the userland NAME of config/userlands, installed under
-# the download cache (CACHE/userland/NAME) with debootstrap and checked
-# against its pins; nothing to do when it is there. Prints nothing: the
+# the download cache (CACHE/userland/NAME) with debootstrap (with the
+# script of sid, which every suite after bookworm uses, so that the
+# host's debootstrap need not know the suite's name) and checked against
+# its pins; nothing to do when it is there. Prints nothing: the
 # callers run its programs with userland_cmd (lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +28,7 @@ tmp=$CACHE/userland/$1.new
 mkdir -p "$CACHE/userland"
 step "$LOGS/userland-$1.log" "debootstrap ${ROW[suite]} with ${pins[*]%%=*} into ${tmp/#$HOME/\~}" \
 	"${sudo[@]}" debootstrap --variant=minbase --include="$(printf '%s,' "${pins[@]%%=*}")" \
-	"${ROW[suite]}" "$tmp" "${ROW[archive]}"
+	"${ROW[suite]}" "$tmp" "${ROW[archive]}" /usr/share/debootstrap/scripts/sid
 if ! got=$(check "$tmp"); then
 	die "config/userlands: $1 pins ${pins[*]}, but ${ROW[suite]} now serves $got: move the pin"
 fi

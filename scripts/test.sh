@@ -67,7 +67,9 @@ for config in "${configs[@]}"; do
 	row qemu "$config"
 	printf '==> boot %s (%s kernel of %s) on %s (-cpu %s%s) ... ' "$(rel "$image")" "$role" "$tree" \
 		"$config" "${ROW[cpu]}" "${ROW[append]:+, ${ROW[append]}}"
-	boot_and_judge "$tree" "$role" "$config" "$list" "$image" "$initrd" "${APPEND:-}" "$boot_timeout"
+	slower=${ROW[slower]}
+	boot_and_judge "$tree" "$role" "$config" "$list" "$image" "$initrd" \
+		"test_timeout_scale=$slower${APPEND:+ $APPEND}" $((boot_timeout * slower))
 	echo "$VERDICT"
 	[ "$FAILED" -eq 0 ] || echo "  log: $(rel "$LOGS/$tree-$role-$config.log"); results: $(rel "$RESULT")"
 	pass=$((pass + PASSED)) fail=$((fail + FAILED)) skip=$((skip + SKIPPED))

@@ -6,7 +6,8 @@
 #    program of ours skipped on our kernel, a hyp panic at boot);
 #  - the kernel's own tools/testing/kunit/kunit.py parse on the same
 #    consoles: the guest prints what CI systems read (KTAP), and a
-#    recorded real boot parses with nothing failed;
+#    recorded real boot (logs/recorded.log: the fixed 7.3.4 kernel on vhe,
+#    all programs of tests/mainline.list) parses with nothing failed;
 #  - report.py on the JSON of logs/pass.log, against report.md;
 #  - cover.py on a crafted cover letter, against cover/expected.patch;
 #  - every row of config/ complete (lib.sh's row stops on a missing field).
@@ -18,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 bad=0
 fail() { echo "FAILED: $*" >&2; bad=$((bad + 1)); }
 
-kunit=$(ls "$BUILD"/src/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1 || true)
+kunit=$(find "$BUILD/src" -maxdepth 5 -path '*/tools/testing/kunit/kunit.py' 2>/dev/null | sort | tail -n 1)
 [ -n "$kunit" ] || die "no kernel source in $(rel "$BUILD")/src for kunit.py: run 'make source' first"
 n=0
 while read -r log role ras kunit_want want; do
@@ -47,8 +48,8 @@ python3 "$TOP/scripts/cover.py" "$tmp/cover" "$here/cover/old.patch" "Fri, 2 Jan
 diff -u "$here/cover/expected.patch" "$tmp/cover" || fail "cover.py does not carry the cover letter over"
 say "cover.py: the crafted cover letter is carried over exactly"
 
-for table in sources trees qemu; do
+for table in sources trees qemu userlands; do
 	for name in $(names "$table"); do (row "$table" "$name") || fail "config/$table: row $name"; done
 done
-say "config/: every row of sources, trees and qemu complete"
+say "config/: every row of sources, trees, qemu and userlands complete"
 [ $bad -eq 0 ] || die "$bad harness check(s) failed"

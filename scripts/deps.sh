@@ -31,6 +31,7 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && [ $need_arm64 -eq 0 ] && [ -x "$CACHE/busybox" ] && exit 0
+mkdir -p "$LOGS" "$CACHE"
 
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)

@@ -10,7 +10,8 @@ skips somewhere, for want of RAS say, is not counted there) and pass with
 the fixes. No result may fail on stock unless it proves a fix or is listed
 "stock CASE REASON" (fails on stock for a reason no fix is about), nor
 with the fixes unless listed "differs CASE REASON" (expected to differ on
-this tree), or "known CASE REASON" (both). CASE@CONFIG limits any of
+this tree), or "known CASE REASON" (both, alike: where the fixed kernel
+fails it, stock fails it with the same detail). CASE@CONFIG limits any of
 them to one configuration; a result excused on a configuration with
 "differs" proves nothing there. The fixed kernel must boot clean (no health problem in its
 JSON: every program finished and reported, no splat), the stock one must
@@ -69,11 +70,13 @@ def main():
             runs[config], details[kind][config] = found, how
             health += [(kind, config, h) for h in bad]
 
-    proves, why = {}, {"stock": {}, "differs": {}}
+    proves, why, known = {}, {"stock": {}, "differs": {}}, []
     for line in open(proof_path):
         words = line.split()
         if not words or words[0].startswith("#"):
             continue
+        if words[0] == "known":
+            known.append(words[1])
         for kind in ("stock", "differs") if words[0] == "known" else (words[0],):
             if kind in why:
                 why[kind][words[1]] = " ".join(words[2:])
@@ -120,8 +123,26 @@ def main():
         if kind == "stock" and "splat" in h:
             continue
         if excused(why["stock" if kind == "stock" else "differs"], name, config):
+            if kind == "fixed" and ("stock", config, h) not in health and (
+                    name in known or "%s@%s" % (name, config) in known):
+                problems.append("%s on %s is known to fail alike on both kernels, but only the fixed "
+                                "kernel's run says: %s" % (name, config, h))
             continue
         problems.append("the %s kernel on %s: %s" % (kind, config, h))
+
+    # "known" means alike: where the fixed kernel fails a known result, the
+    # stock kernel fails it the same way (a result that fails only with
+    # the fixes, or differently, is the series' doing).
+    for entry in known:
+        name, _, only = entry.partition("@")
+        for cfg in sorted(fixed):
+            if only and cfg != only or fixed[cfg].get(name) != "fail":
+                continue
+            was, now = details["stock"].get(cfg, {}).get(name), details["fixed"][cfg].get(name)
+            if stock.get(cfg, {}).get(name) != "fail" or was != now:
+                problems.append("%s on %s is known to fail alike on both kernels, but fails with the "
+                                "fixes (%s) where stock gives %s (%s)"
+                                % (name, cfg, now, stock.get(cfg, {}).get(name, "no result"), was or "-"))
 
     named = {c for cs in proves.values() for c in cs}
     for kind, runs in (("stock", stock), ("differs", fixed)):

@@ -100,7 +100,7 @@ changed=0
 for o in "${objs[@]}"; do
 	[ -f "$BUILD/series/kvm-hyp/$o" ] || die "no $o in $(rel "$BUILD/series/kvm-hyp")"
 	read -r b s < <("${CROSS_COMPILE}size" "$BUILD/base/kvm-hyp/$o" "$BUILD/series/kvm-hyp/$o" |
-		awk 'NR > 1 { printf "%s ", $1 }')
+		awk 'NR > 1 { printf "%s ", $1 } END { print "" }')
 	[ "$b" != "$s" ] || continue
 	hyp+=$'\n'"| \`$o\` | $b | $s | $((s - b)) |"
 	changed=$((changed + 1))

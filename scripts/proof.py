@@ -28,21 +28,19 @@ import re
 import sys
 
 
-def results(path, details=None):
-    """config, {case or program: "pass" | "fail" | "skip"} and the health
-    problems of one boot; DETAILS, a dict, gets how each failure failed."""
+def results(path):
+    """config, {case or program: "pass" | "fail" | "skip"}, {case or
+    program: how it ended} and the health problems of one boot."""
     r = json.load(open(path))
-    found = {}
+    found, how = {}, {}
     for p in r["programs"]:
         for c in p["cases"]:
             found[c["name"]] = c["result"]
-            if details is not None:
-                details[c["name"]] = c.get("reason") or "not ok"
+            how[c["name"]] = c.get("reason") or "not ok"
         if not p["cases"]:
             found[p["name"]] = {"pass": "pass", "skip": "skip"}.get(p["result"], "fail")
-            if details is not None:
-                details[p["name"]] = p["detail"] or p["result"]
-    return r["config"], found, r["health"]
+            how[p["name"]] = p["detail"] or p["result"]
+    return r["config"], found, how, r["health"]
 
 
 def excused(why, name, config):
@@ -53,7 +51,7 @@ def excused(why, name, config):
 def main():
     args = sys.argv[1:]
     if args[0] == "--no-worse":
-        before, (_, after, health) = results(args[1])[1], results(args[2])
+        before, (_, after, _, health) = results(args[1])[1], results(args[2])
         worse = sorted(c for c, v in after.items() if v == "fail" and before.get(c) != "fail") + health
         for c in worse:
             print("newly failing: " + c)
@@ -65,18 +63,17 @@ def main():
     details = {"stock": {}, "fixed": {}}
     for runs, paths, kind in ((stock, args[2:sep], "stock"), (fixed, args[sep + 1:], "fixed")):
         for path in paths:
-            how = {}
-            config, found, bad = results(path, how)
+            config, found, how, bad = results(path)
             runs[config], details[kind][config] = found, how
             health += [(kind, config, h) for h in bad]
 
-    proves, why, known = {}, {"stock": {}, "differs": {}}, []
+    proves, why, known = {}, {"stock": {}, "differs": {}}, set()
     for line in open(proof_path):
         words = line.split()
         if not words or words[0].startswith("#"):
             continue
         if words[0] == "known":
-            known.append(words[1])
+            known.add(words[1])
         for kind in ("stock", "differs") if words[0] == "known" else (words[0],):
             if kind in why:
                 why[kind][words[1]] = " ".join(words[2:])
@@ -123,8 +120,7 @@ def main():
         if kind == "stock" and "splat" in h:
             continue
         if excused(why["stock" if kind == "stock" else "differs"], name, config):
-            if kind == "fixed" and ("stock", config, h) not in health and (
-                    name in known or "%s@%s" % (name, config) in known):
+            if kind == "fixed" and excused(known, name, config) and ("stock", config, h) not in health:
                 problems.append("%s on %s is known to fail alike on both kernels, but only the fixed "
                                 "kernel's run says: %s" % (name, config, h))
             continue
@@ -133,12 +129,11 @@ def main():
     # "known" means alike: where the fixed kernel fails a known result, the
     # stock kernel fails it the same way (a result that fails only with
     # the fixes, or differently, is the series' doing).
-    for entry in known:
-        name, _, only = entry.partition("@")
-        for cfg in sorted(fixed):
-            if only and cfg != only or fixed[cfg].get(name) != "fail":
+    for cfg in sorted(fixed):
+        for name, result in sorted(fixed[cfg].items()):
+            if result != "fail" or not excused(known, name, cfg):
                 continue
-            was, now = details["stock"].get(cfg, {}).get(name), details["fixed"][cfg].get(name)
+            was, now = details["stock"].get(cfg, {}).get(name), details["fixed"][cfg][name]
             if stock.get(cfg, {}).get(name) != "fail" or was != now:
                 problems.append("%s on %s is known to fail alike on both kernels, but fails with the "
                                 "fixes (%s) where stock gives %s (%s)"

@@ -63,13 +63,16 @@ selftests: deps
 	@bash $(S)/selftests.sh $(TREE)
 
 # KERNEL= a kernel's name (see make kernel) or an Image's path; with a
-# path only the selftests are built. The kernel's tree says which.
+# path only the selftests are built. The kernel's tree says which. A
+# kernel make review built from the same source is copied, not rebuilt.
 test: deps
-	@$(if $(findstring /,$(KERNEL)),,bash $(S)/kernel.sh $(KERNEL) &&) bash $(S)/test.sh $(KERNEL)
+	@$(if $(findstring /,$(KERNEL)),,bash $(S)/kernel.sh $(KERNEL) --reuse build/review-$(KERNEL) &&) bash $(S)/test.sh $(KERNEL)
 
-# Debug checks slow everything down: every time bound is four times longer.
+# Debug checks slow everything down: every time bound is four times longer,
+# and only the programs that exercise what the series changes run (those
+# flagged "core" in tests/*.list).
 test-debug: deps
-	@bash $(S)/kernel.sh $(TREE)-debug && TIMEOUT_SCALE=4 bash $(S)/test.sh $(TREE)-debug
+	@bash $(S)/kernel.sh $(TREE)-debug && TIMEOUT_SCALE=4 PROGRAMS=core bash $(S)/test.sh $(TREE)-debug
 
 review: deps
 	@bash $(S)/tree.sh $(TREE) --keep-work && bash $(S)/review.sh $(TREE)

@@ -11,8 +11,8 @@
 # (SRC/obj-FLAVOUR), incrementally; it is reconfigured from scratch when a
 # fragment changes. Image, vmlinux and the KVM hyp objects (DEST/kvm-hyp/,
 # for make bench) are copied to DEST, with DEST/.source saying what they
-# were built from (built_from in lib.sh): when that matches and SRC's own
-# objects are there, nothing is built.
+# were built from (built_from in lib.sh): when that matches, nothing is
+# built.
 #
 # --reuse DIR: if DIR holds a kernel built from the same source and
 # fragments (make review leaves the last patch's in build/review-TREE),
@@ -31,6 +31,13 @@ if [ $# -eq 1 ]; then
 	case $ROLE in
 	stock)
 		bash "$TOP/scripts/source.sh" "$PKG"
+		# make review builds the stock tree as its baseline and leaves
+		# it in build/STOCK: no work tree of its own is needed then.
+		if [ -f "$BUILD/$KERNEL/Image" ] &&
+			[ "$(cat "$BUILD/$KERNEL/.source" 2>/dev/null)" = "$(built_from_rev "$REPO" "$BASE_REF" "$FLAVOUR")" ]; then
+			say "$KERNEL kernel: up to date in $(rel "$BUILD/$KERNEL")"
+			exit 0
+		fi
 		worktree "$REPO" "$SRC" "$BASE_REF"
 		;;
 	*) bash "$TOP/scripts/tree.sh" "$TREE" --keep-work ;;
@@ -51,7 +58,7 @@ from=$(built_from "$src" "$flavour")
 exclude=$(git -C "$src" rev-parse --path-format=absolute --git-common-dir)/info/exclude
 grep -qxF '/obj*/' "$exclude" 2>/dev/null || echo '/obj*/' >>"$exclude"
 
-if [ "${from%% *}" != dirty ] && [ -f "$dest/Image" ] && [ -f "$obj/vmlinux" ] &&
+if [ "${from%% *}" != dirty ] && [ -f "$dest/Image" ] &&
 	[ "$(cat "$dest/.source" 2>/dev/null)" = "$from" ]; then
 	say "$name kernel: up to date in $(rel "$dest")"
 	exit 0

@@ -191,6 +191,16 @@ built_from() {
 	echo "$t $(fragsig "$@")"
 }
 
+# built_from_rev REPO REV [FLAVOUR]: what built_from says of a clean work
+# tree of REPO at REV, read from REPO alone.
+built_from_rev() {
+	local t
+	t=$(git -C "$1" ls-tree "$2" | grep -vP '\t(tools|Documentation)$' | sha1sum | cut -c1-40)
+	echo "$t $({ cat "$TOP/config/kvm-host.config"
+		git -C "$1" show "$2:tools/testing/selftests/kvm/config"
+		[ -z "${3:-}" ] || cat "$TOP/config/$3.config"; } | sha256sum | cut -c1-16)"
+}
+
 # qemu_cmd KERNEL INITRD CONFIG [APPEND]: set the array QEMU to the command
 # that boots KERNEL with INITRD on the configuration CONFIG of config/qemu
 # (with its userland's QEMU, which must be installed: scripts/userland.sh),

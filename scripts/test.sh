@@ -13,6 +13,9 @@
 #   CONFIGS="vhe ..." configurations to run (default: config/qemu's rows
 #                     that name the tree)
 #   LISTS="a b"       test lists to run (default: the tree's)
+#   PROGRAMS=FLAG     run only the programs the lists flag FLAG on every
+#                     configuration ("all": every one; default: each
+#                     configuration's PROGRAMS in config/qemu)
 #   BOOT_TIMEOUT=s    bound on one boot (default: enough for every
 #                     program of the list to hit its own bound, see below)
 #   TIMEOUT_SCALE=n   multiply every per-test and per-boot bound by n
@@ -43,17 +46,29 @@ read -ra lists <<<"${LISTS:-$(tr , ' ' <<<"$TREE_LISTS")}"
 list=$BUILD/$tree/test-$role.list
 (cd "$TOP/tests" && cat "${lists[@]#tests/}") | grep -v '^\s*\(#\|$\)' |
 	awk -v k="$scale" '{ $2 *= k; print }' >"$list"
+
+# programs FLAG: the list of the programs a boot runs with test_only=FLAG
+# (guest/init), for results.py; the whole list for "all".
+programs() {
+	[ "$1" != all ] || { echo "$list"; return; }
+	local l=${list%.list}-$1.list
+	awk -v f="$1" 'index("," $3 ",", "," f ",")' "$list" >"$l"
+	[ -s "$l" ] || die "no program of ${lists[*]} is flagged $1"
+	echo "$l"
+}
 # The guest kills a program at its own bound and goes on (guest/init): the
 # boot's bound leaves room for that, so that a hung program is named in
 # the table and the guest's dmesg is kept. Programs share two lanes, so
 # they take at most half their bounds plus the longest one, programs that
 # run alone all of theirs; and a minute to boot and power off.
-if [ -n "${BOOT_TIMEOUT:-}" ]; then
-	boot_timeout=$((BOOT_TIMEOUT * scale))
-else
-	boot_timeout=$(awk -v k="$scale" '$3 ~ /(^|,)alone(,|$)/ { a += $2; next }
-		{ s += $2; if ($2 > m) m = $2 } END { print int(a + s / 2 + m + 60 * k) }' "$list")
-fi
+boot_timeout() {
+	if [ -n "${BOOT_TIMEOUT:-}" ]; then
+		echo $((BOOT_TIMEOUT * scale))
+	else
+		awk -v k="$scale" '$3 ~ /(^|,)alone(,|$)/ { a += $2; next }
+			{ s += $2; if ($2 > m) m = $2 } END { print int(a + s / 2 + m + 60 * k) }' "$1"
+	fi
+}
 initrd=$BUILD/$tree/test-$role.cpio.gz
 step "$LOGS/initramfs-$tree-$role.log" "pack $(wc -l <"$list") test programs into an initramfs" \
 	bash "$TOP/scripts/initramfs.sh" "$selftests" "$list" "$initrd"
@@ -67,9 +82,12 @@ for config in "${configs[@]}"; do
 	row qemu "$config"
 	printf '==> boot %s (%s kernel of %s) on %s (-cpu %s%s) ... ' "$(rel "$image")" "$role" "$tree" \
 		"$config" "${ROW[cpu]}" "${ROW[append]:+, ${ROW[append]}}"
-	slower=${ROW[slower]}
-	boot_and_judge "$tree" "$role" "$config" "$list" "$image" "$initrd" \
-		"test_timeout_scale=$slower${APPEND:+ $APPEND}" $((boot_timeout * slower))
+	slower=${ROW[slower]} only=${PROGRAMS:-${ROW[programs]}}
+	run=$(programs "$only") extra=
+	[ "$only" = all ] || extra=" test_only=$only"
+	[ "$only" = all ] || printf '(%s programs flagged %s) ' "$(wc -l <"$run")" "$only"
+	boot_and_judge "$tree" "$role" "$config" "$run" "$image" "$initrd" \
+		"test_timeout_scale=$slower$extra${APPEND:+ $APPEND}" $(($(boot_timeout "$run") * slower))
 	echo "$VERDICT"
 	[ "$FAILED" -eq 0 ] || echo "  log: $(rel "$LOGS/$tree-$role-$config.log"); results: $(rel "$RESULT")"
 	pass=$((pass + PASSED)) fail=$((fail + FAILED)) skip=$((skip + SKIPPED))

@@ -11,7 +11,9 @@ the fixes. No result may fail on stock unless it proves a fix or is listed
 "stock CASE REASON" (fails on stock for a reason no fix is about), nor
 with the fixes unless listed "differs CASE REASON" (expected to differ on
 this tree), or "known CASE REASON" (both, alike: where the fixed kernel
-fails it, stock fails it with the same detail). CASE@CONFIG limits any of
+fails it, stock fails it with the same detail). Every code fix (a patch
+that touches arch/, virt/ or include/) has results, or an "unproven N
+REASON" line that says why none can show it. CASE@CONFIG limits any of
 them to one configuration; a result excused on a configuration with
 "differs" proves nothing there. The fixed kernel must boot clean (no health problem in its
 JSON: every program finished and reported, no splat), the stock one must
@@ -67,7 +69,7 @@ def main():
             runs[config], details[kind][config] = found, how
             health += [(kind, config, h) for h in bad]
 
-    proves, why, known = {}, {"stock": {}, "differs": {}}, set()
+    proves, why, known, unproven = {}, {"stock": {}, "differs": {}}, set(), {}
     for line in open(proof_path):
         words = line.split()
         if not words or words[0].startswith("#"):
@@ -77,16 +79,25 @@ def main():
         for kind in ("stock", "differs") if words[0] == "known" else (words[0],):
             if kind in why:
                 why[kind][words[1]] = " ".join(words[2:])
-        if words[0] not in ("stock", "differs", "known"):
+        if words[0] == "unproven":
+            unproven[int(words[1])] = " ".join(words[2:])
+        elif words[0] not in ("stock", "differs", "known"):
             proves.setdefault(int(words[0]), []).extend(words[1:])
 
-    subjects = {}
+    subjects, code = {}, set()
     for name in sorted(os.listdir(patches)):
         m = re.match(r"^(\d{4})-.*\.patch$", name)
         if m and m.group(1) != "0000":
             text = open(os.path.join(patches, name)).read()
             s = re.search(r"^Subject: \[PATCH[^\]]*\] (.*(?:\n[ \t].*)*)", text, re.M)
             subjects[int(m.group(1))] = re.sub(r"\s*\n\s+", " ", s.group(1)) if s else name
+            if re.search(r"^diff --git a/(arch|virt|include)/", text, re.M):
+                code.add(int(m.group(1)))
+    for n in sorted(code - set(proves)):
+        print("fix %d: %s" % (n, subjects[n]))
+        print("  unproven: %s" % unproven.get(n, "PROBLEM: no result named for it"))
+        if n not in unproven:
+            problems.append("fix %d has no result in %s, nor an unproven line" % (n, proof_path))
 
     proved = 0
     for n in sorted(proves):

@@ -265,7 +265,7 @@ boot_and_judge() {
 	boot "$LOGS/$id.log" "$limit" "$@"
 	RESULT=$BUILD/results/$id.json
 	out=$(python3 "$TOP/scripts/results.py" "$LOGS/$id.log" "$list" "$RESULT" \
-		"tree=$tree" "kernel=$role" "config=$config" "cpu=$CPU" "ras=${ROW[ras]}" "qemu_rc=$BOOT_RC" \
+		"tree=$tree" "kernel=$role" "config=$config" "cpu=$CPU" "ras=${ROW[ras]}" "kvm=${ROW[kvm]}" "qemu_rc=$BOOT_RC" \
 		"vmlinux=$vmlinux")
 	VERDICT=$(sed '$d' <<<"$out")
 	read -r _ PASSED FAILED SKIPPED <<<"$(tail -n1 <<<"$out")"

@@ -11,7 +11,7 @@ case. Its counts are lines "# counts: KEY=VALUE ..." (or "counts: ..."
 from a program without KTAP): those before a case's result line belong
 to that case, the others to the program.
 
-Writes JSON: the KEY=VALUE pairs (tree, kernel, config, cpu, ras,
+Writes JSON: the KEY=VALUE pairs (tree, kernel, config, cpu, ras, kvm,
 qemu_rc: who booted where), whether the guest finished, each program with
 its result, time, counts, output and cases, the kernel splats, and the
 verdict: "passed", "failed", "skipped", the "problems" behind each
@@ -23,7 +23,10 @@ that never reported, or reported fewer cases than planned. Prints the verdict as
 A failure is: a failed or missing result (a program that never printed
 one, fewer cases than its plan), a timeout, an exit status other than 0
 or 4 (KSFT_SKIP), a kernel splat anywhere in the log, a guest that never
-printed its totals, QEMU ending other than normally. A program flagged
+printed its totals, QEMU ending other than normally, a kernel log
+(guest/init's "# dmesg:") in which KVM reports a mode other than kvm=MODE
+("kvm [1]: Hyp nVHE mode initialized successfully" is "nvhe", "Protected
+hVHE" is "protected-hvhe"), or none. A program flagged
 "ours" in LIST may not skip on a kernel other than a stock one, neither
 as a whole nor any case, but for a case that needs RAS (its reason starts
 with "no RAS") on a configuration without: there the skip is a failure,
@@ -46,6 +49,16 @@ KLINE = re.compile(r"\[\s*\d+\.\d{6}\]")
 RESULT = re.compile(r"^(not ok|ok) (\d+) (?:- )?(.*?)(?:\s+#\s*(SKIP|TIMEOUT|TODO|XFAIL|exit=\d+)\b\s*(.*))?$")
 PROGRAM = re.compile(r"^selftests: kvm: (\S+)$")
 COUNTS = re.compile(r"^(?:# )?counts: ((?:\S+=\S+ ?)+)$")
+KVM_MODE = re.compile(r"kvm \[\d+\]: (?:Hyp )?(.*) mode initialized successfully")
+
+
+def kvm_mode(lines):
+    """The mode KVM reported in guest/init's copy of the kernel log, "none"
+    if it reported none, None where the console holds no such copy."""
+    if "# dmesg:" not in lines:
+        return None
+    modes = [m.group(1) for m in map(KVM_MODE.search, lines[lines.index("# dmesg:"):]) if m]
+    return modes[0].lower().replace(" ", "-") if modes else "none"
 
 
 def parse(lines):
@@ -180,6 +193,12 @@ def main():
         res["problems"].append(res["health"][-1])
         rows.append(("(kernel log)", "FAIL", res["problems"][-1] + "; decode in the kernel tree with: "
                      "scripts/decode_stacktrace.sh %s < %s" % (info.get("vmlinux", "VMLINUX"), log_path)))
+    mode = kvm_mode(lines)
+    if mode is not None and info.get("kvm") and mode != info["kvm"]:
+        res["health"].append("KVM runs in mode %s, not %s as configuration %s asks"
+                             % (mode, info["kvm"], info.get("config", "?")))
+        res["problems"].append(res["health"][-1])
+        rows.append(("(kvm mode)", "FAIL", res["problems"][-1]))
     if info.get("qemu_rc", "0") != "0":
         tail = " / ".join(l for l in lines[-3:] if l.strip())
         res["health"].append("qemu exited %s; the log ends with: %s" % (info["qemu_rc"], tail))

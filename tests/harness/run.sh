@@ -3,7 +3,8 @@
 # lint). Each must reach what it is expected to, or the run fails:
 #  - results.py, the judge, on the consoles in logs/ (expected: a
 #    missing or unfinished result, a splat, a timeout, a short plan, a
-#    program of ours skipped on our kernel, a hyp panic at boot);
+#    program of ours skipped on our kernel, a hyp panic at boot, KVM in
+#    another mode than the configuration's or in none);
 #  - the kernel's own tools/testing/kunit/kunit.py parse on the same
 #    consoles: the guest prints what CI systems read (KTAP), and a
 #    recorded real boot (logs/recorded.log: the fixed 7.3.4 kernel on vhe,
@@ -26,7 +27,7 @@ while read -r log role ras kunit_want want; do
 	case $log in '#'* | '') continue ;; esac
 	n=$((n + 1))
 	got=$(python3 "$TOP/scripts/results.py" "$here/logs/$log" "$here/list" "$tmp/$log.json" \
-		tree=t "kernel=$role" config=c cpu=max "ras=$ras" | tail -n 1)
+		tree=t "kernel=$role" config=c cpu=max "ras=$ras" kvm=vhe | tail -n 1)
 	[ "$got" = "$want" ] || fail "results.py on logs/$log ($role): got '$got', expected '$want'"
 	kunit_got=pass
 	python3 "$kunit" parse --summary "$here/logs/$log" >"$tmp/kunit" 2>&1 || kunit_got=fail

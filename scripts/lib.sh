@@ -259,6 +259,7 @@ boot_and_judge() {
 	local id=$1-$2-$3 tree=$1 role=$2 config=$3 list=$4 limit=$8 vmlinux out
 	vmlinux=$(dirname "$5")/vmlinux
 	qemu_cmd "$5" "$6" "$3" "$7"
+	[ -n "${ROW[kvm]}" ] || die "config/qemu: row $3 names no KVM mode (column kvm)"
 	shift 8
 	[ $# -gt 0 ] || set -- -smp 2 -m 2G
 	mkdir -p "$BUILD/results"

@@ -57,7 +57,8 @@ def kvm_mode(lines):
     if it reported none, None where the console holds no such copy."""
     if "# dmesg:" not in lines:
         return None
-    modes = [m.group(1) for m in map(KVM_MODE.search, lines[lines.index("# dmesg:"):]) if m]
+    start = len(lines) - 1 - lines[::-1].index("# dmesg:")
+    modes = [m.group(1) for m in map(KVM_MODE.search, lines[start:]) if m]
     return modes[0].lower().replace(" ", "-") if modes else "none"
 
 

@@ -5,7 +5,8 @@
 # (the programs of the tree's LISTS), and judge every boot: its console is
 # build/logs/TREE-ROLE-CONFIG.log, its results build/results/TREE-ROLE-
 # CONFIG.json (results.py). Ends with "N passed, N failed, N skipped";
-# non-zero exit on any failed or missing result, timeout or kernel splat.
+# non-zero exit on any failed or missing result, timeout, kernel splat or
+# KVM mode other than the configuration's.
 #
 #   TREE=name         whose selftests run with an Image given by path
 #                     (default series); ROLE=... names that kernel in the

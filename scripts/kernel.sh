@@ -14,9 +14,9 @@
 # were built from (built_from in lib.sh): when that matches, nothing is
 # built.
 #
-# --reuse DIR: if DIR holds a kernel built from the same source and
-# fragments (make review leaves the last patch's in build/review-TREE),
-# copy it instead of building.
+# --reuse DIR: if DIR or a directory in it holds a kernel built from the
+# same source and fragments (make review leaves each patch's in
+# build/review-TREE/COMMIT), copy it instead of building.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 init_run
@@ -63,13 +63,14 @@ if [ "${from%% *}" != dirty ] && [ -f "$dest/Image" ] &&
 	say "$name kernel: up to date in $(rel "$dest")"
 	exit 0
 fi
-if [ -n "$reuse" ] && [ -f "$reuse/Image" ] && [ "$(cat "$reuse/.source" 2>/dev/null)" = "$from" ]; then
+for r in ${reuse:+"$reuse" "$reuse"/*}; do
+	{ [ -f "$r/Image" ] && [ "$(cat "$r/.source" 2>/dev/null)" = "$from" ]; } || continue
 	rm -rf "$dest/.source" "$dest/kvm-hyp"
-	cp -r "$reuse/Image" "$reuse/vmlinux" "$reuse/kvm-hyp" "$dest/"
-	cp "$reuse/.source" "$dest/.source"
-	say "$name kernel: the same source was built in $(rel "$reuse"); copied from there"
+	cp -r "$r/Image" "$r/vmlinux" "$r/kvm-hyp" "$dest/"
+	cp "$r/.source" "$dest/.source"
+	say "$name kernel: the same source was built in $(rel "$r"); copied from there"
 	exit 0
-fi
+done
 
 sig=$(fragsig "$src" "$flavour")
 if [ "$(cat "$obj/.fragments" 2>/dev/null)" != "$sig" ]; then

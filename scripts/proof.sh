@@ -3,7 +3,7 @@
 # on its stock tree, in its work tree build/TREE-linux:
 #
 #   1. the per-patch gates of make review (review.sh), which leave the
-#      stock kernel in build/STOCK and the last patch's in build/review-TREE;
+#      stock kernel in build/STOCK and each patch's in build/review-TREE/;
 #   2. the fixed kernel in build/TREE, and the tree's selftests;
 #   3. the tree's test lists on the QEMU matrix on both kernels: the stock
 #      one fails where it is wrong, the fixed one where the tree keeps a
@@ -30,10 +30,18 @@ bash "$TOP/scripts/kernel.sh" "$TREE" --reuse "$BUILD/review-$TREE"
 bash "$TOP/scripts/kernel.sh" "$STOCK"
 
 # Stock fails, by design: its tables go to a log, its results to the proof.
+# The results judged below are this run's: none of an earlier one is left.
+rm -f "$BUILD/results/$TREE-"*.json
 say "$TREE: the stock kernel on the matrix (failures expected; table in $(rel "$LOGS/$TREE-stock.log"))"
 bash "$TOP/scripts/test.sh" "$STOCK" >"$LOGS/$TREE-stock.log" 2>&1 || true
 grep -E '^==> boot' "$LOGS/$TREE-stock.log" | sed 's/^==> //; s/^/    /'
 tail -n 1 "$LOGS/$TREE-stock.log" | sed 's/^/    stock: /'
+# ran_to_end LOG: test.sh got to its closing "N passed" line.
+ran_to_end() {
+	tail -n 1 "$1" | grep -qE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' ||
+		die "test.sh stopped before its end; log: $(rel "$1")"
+}
+ran_to_end "$LOGS/$TREE-stock.log"
 stock=("$BUILD/results/$TREE-stock-"*.json)
 if grep -L '"finished": true' "${stock[@]}" | grep -q .; then
 	die "the stock kernel did not finish its tests; see $(rel "$LOGS/$TREE-stock.log")"
@@ -41,7 +49,8 @@ fi
 # The fixed kernel may differ where tests/TREE.proof says why: the proof
 # judges it.
 say "$TREE: the fixed kernel on the matrix"
-bash "$TOP/scripts/test.sh" "$TREE" || true
+bash "$TOP/scripts/test.sh" "$TREE" | tee "$LOGS/$TREE-fixed.log" || true
+ran_to_end "$LOGS/$TREE-fixed.log"
 
 say "$TREE: what each fix is proven by"
 python3 "$TOP/scripts/proof.py" "$proof" "$PATCHES" "${stock[@]}" -- "$BUILD/results/$TREE-fixed-"*.json \
@@ -57,11 +66,13 @@ sed '$d' "$LOGS/$TREE-proof.log"
 mapfile -t code < <(git -C "$WORK" rev-list --reverse "$BASE_REF..HEAD" -- arch virt include)
 prev=$BUILD/results/$TREE-stock-vhe.json
 for ((i = 1; i < ${#code[@]}; i++)); do
-	git -C "$BUILD/review-$TREE-linux" checkout -q --detach "${code[i - 1]}"
-	bash "$TOP/scripts/kernel.sh" "$BUILD/review-$TREE-linux" "$BUILD/$TREE-prefix" "$TREE-prefix-$i" >/dev/null
-	t=$TREE
-	TREE=$t ROLE=prefix-$i CONFIGS=vhe PROGRAMS=core bash "$TOP/scripts/test.sh" "$BUILD/$t-prefix/Image" \
+	# The kernel make review built for that patch.
+	image=$BUILD/review-$TREE/${code[i - 1]}/Image
+	{ [ -f "$image" ] && [ "$(cat "${image%Image}.source" 2>/dev/null)" = "$(built_from_rev "$REPO" "${code[i - 1]}")" ]; } ||
+		die "make review left no kernel of patch $i in $(rel "${image%/Image}")"
+	TREE=$TREE ROLE=prefix-$i CONFIGS=vhe PROGRAMS=core bash "$TOP/scripts/test.sh" "$image" \
 		>"$LOGS/$TREE-prefix-$i.log" 2>&1 || true
+	ran_to_end "$LOGS/$TREE-prefix-$i.log"
 	now=$BUILD/results/$TREE-prefix-$i-vhe.json
 	if ! python3 "$TOP/scripts/proof.py" --no-worse "$prev" "$now" >"$LOGS/$TREE-prefix-$i.worse"; then
 		sed '$d; s/^/    /' "$LOGS/$TREE-prefix-$i.worse"

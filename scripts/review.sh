@@ -16,7 +16,8 @@
 #
 # Prints one line per patch and gate; fails if any gate fails. The
 # baseline kernel is left in build/STOCK (the tree's stock kernel, e.g.
-# build/base), the last patch's in build/review-TREE.
+# build/base), each patch's in build/review-TREE/COMMIT, where a later
+# review, make test and the proofs find it built.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 init_run
@@ -27,9 +28,13 @@ wt=$(rel "$src")
 rlogs=$LOGS/review$sfx
 baseline=$BUILD/$STOCK
 rm -rf "$rlogs"
-mkdir -p "$rlogs"
+mkdir -p "$rlogs" "$BUILD/review$sfx"
 mapfile -t commits < <(git -C "$WORK" rev-list --reverse "$BASE_REF..HEAD")
 [ ${#commits[@]} -gt 0 ] || { say "review: no patches on top of $BASE_REF"; exit 0; }
+# Kernels of commits no longer in the series go.
+for d in "$BUILD/review$sfx"/* "$BUILD/review$sfx"/.source; do
+	[ ! -e "$d" ] || [[ " ${commits[*]} " == *" ${d##*/} "* ]] || rm -rf "$d"
+done
 
 # Kernel C files the series touches: the sparse/W=1 set for every patch.
 mapfile -t cfiles < <(git -C "$WORK" diff --name-only "$BASE_REF" HEAD -- '*.c' ':!tools/' ':!Documentation/' ':!samples/')
@@ -47,21 +52,28 @@ fi
 # not FILE's business.) A kernel that finds the checker unusable says so
 # and builds without it: that is a failure, not "no warnings".
 warnings() {
-	local out=$1 f log
+	local out=$1 f log objs=() files=()
 	shift
-	: >"$out"
 	for f in "$@"; do
 		[ -f "$src/$f" ] || continue
-		log=$(make -C "$src" O=obj CC="$(kcc)" CHECK="$check" C=2 W=1 "${f%.c}.o" 2>&1)
-		if grep -q 'is not available or not up to date' <<<"$log"; then
-			echo "sparse ($check) is not usable for this tree" >&2
-			return 1
-		fi
-		grep -E '(warning|error):' <<<"$log" |
-			sed -E 's#^(\.\./)+##; s#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' |
-			grep -E "^($f|[^:]*\.h):" >>"$out" || true
+		objs+=("${f%.c}.o") files+=("$f")
 	done
-	sort -o "$out" "$out"
+	: >"$out"
+	[ ${#objs[@]} -gt 0 ] || return 0
+	# Compiled again, so that W=1 reports on every file however the
+	# objects were left; -k, so that each file is checked whatever an
+	# earlier one said. Its status is not the verdict: sparse fails a file
+	# it reports an error in, and the base has some; errors, the compiler's
+	# too, are lines compared like the warnings.
+	(cd "$src/obj" && rm -f "${objs[@]}")
+	log=$(make -k -C "$src" O=obj CC="$(kcc)" CHECK="$check" C=2 W=1 "${objs[@]}" 2>&1) || true
+	if grep -q 'is not available or not up to date' <<<"$log"; then
+		echo "sparse ($check) is not usable for this tree" >&2
+		return 1
+	fi
+	grep -E '(warning|error):' <<<"$log" |
+		sed -E 's#^(\.\./)+##; s#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' |
+		grep -E "^($(IFS='|'; echo "${files[*]}")|[^:]*\.h):" | sort >"$out" || true
 }
 docs() {
 	debian_python make -C "$src" O=obj SPHINXDIRS=virt htmldocs >"$1.log" 2>&1 || return 1
@@ -126,7 +138,7 @@ for c in "${commits[@]}"; do
 		result build n/a "no kernel source touched"
 		result sparse/W=1 n/a "no kernel source touched"
 	else
-		if bash "$TOP/scripts/kernel.sh" "$src" "$BUILD/review$sfx" "review$sfx" >"$rlogs/$tag-build.log" 2>&1; then
+		if bash "$TOP/scripts/kernel.sh" "$src" "$BUILD/review$sfx/$c" "review$sfx" >"$rlogs/$tag-build.log" 2>&1; then
 			result build ok ""
 		else
 			result build FAIL "log: $(rel "$rlogs")/$tag-build.log and $(rel "$LOGS")/review$sfx-build.log"

@@ -26,6 +26,10 @@ for k in series-fixed series-debug mainline-fixed; do
 				die "$(rel "$r") is not from a clean run"
 		done
 	fi
+	for r in "$@"; do
+		python3 -c 'import json, sys; sys.exit("replayed" in json.load(open(sys.argv[1])))' "$r" ||
+			die "$(rel "$r") judges a replayed console: run 'make check', which boots everything"
+	done
 	runs+=("$@")
 done
 [ -f "$BUILD/reports/bench.md" ] || die "no $(rel "$BUILD/reports/bench.md"): run 'make bench' first"

@@ -26,5 +26,8 @@ done <"$list"
 for tree in "$@"; do
 	cp -a "$tree/." "$root/"
 done
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$out.part"
+# The same files make the same bytes (no dates, inode numbers or owners
+# of this machine), so that a boot's inputs can be compared (boot_key).
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible -R 0:0 | gzip -1 -n) >"$out.part"
 mv "$out.part" "$out"

@@ -207,12 +207,17 @@ built_from_rev() {
 # console on stdio, no network, APPEND added to the kernel command line;
 # and CPU to its -cpu. Callers add -smp, -m and the like.
 qemu_cmd() {
-	local bin
+	local bin root
 	row qemu "$3"
 	CPU=${ROW[cpu]} bin=("$QEMU_BIN")
 	if [ -n "${ROW[qemu]}" ]; then
-		read -ra bin <<<"env QEMU_MODULE_DIR=$CACHE/userland/${ROW[qemu]}/usr/lib/x86_64-linux-gnu/qemu $(userland_cmd "${ROW[qemu]}" /usr/bin/qemu-system-aarch64) -L $CACHE/userland/${ROW[qemu]}/usr/share/qemu"
-		[ -x "${bin[2]}" ] || die "configuration $3 runs on the userland ${ROW[qemu]}, which is not installed: run 'bash scripts/userland.sh ${ROW[qemu]}'"
+		root=$CACHE/userland/${ROW[qemu]}
+		QEMU_EXE=$root/usr/bin/qemu-system-aarch64 QEMU_PKGS=$root/var/lib/dpkg/status
+		read -ra bin <<<"env QEMU_MODULE_DIR=$root/usr/lib/x86_64-linux-gnu/qemu $(userland_cmd "${ROW[qemu]}" /usr/bin/qemu-system-aarch64) -L $root/usr/share/qemu"
+		[ -x "$QEMU_EXE" ] || die "configuration $3 runs on the userland ${ROW[qemu]}, which is not installed: run 'bash scripts/userland.sh ${ROW[qemu]}'"
+	else
+		QEMU_EXE=$(command -v "$QEMU_BIN" || true) QEMU_PKGS=/var/lib/dpkg/status
+		[ -n "$QEMU_EXE" ] || die "no $QEMU_BIN on this machine: run 'make deps', or give QEMU=/path/to/qemu-system-aarch64"
 	fi
 	# shellcheck disable=SC2054 # commas are QEMU's
 	QEMU=("${bin[@]}" -machine virt,virtualization=on,gic-version=3
@@ -253,21 +258,50 @@ boot() {
 # build/results/TREE-ROLE-CONFIG.json (results.py), judged against the
 # programs of LIST. TREE and ROLE say which kernel it is: a tree's stock,
 # fixed or debug kernel, a prefix of its series; or what else booted.
-# Sets RESULT (the JSON's path), VERDICT (the table results.py prints) and
-# PASSED, FAILED, SKIPPED.
+# Sets RESULT (the JSON's path), VERDICT (the table results.py prints),
+# PASSED, FAILED, SKIPPED, and REPLAYED. With KEEP_BOOTS=1 (test.sh), the
+# console of a boot without a health problem or a timeout is kept in
+# build/boots/ for a week; with REUSE_BOOTS=1 too (not in make check), a
+# boot that repeats one kept (boot_key) is not run: that console is judged
+# again, the JSON says "replayed" with its date, REPLAYED is that date.
 boot_and_judge() {
-	local id=$1-$2-$3 tree=$1 role=$2 config=$3 list=$4 limit=$8 vmlinux out
+	local id=$1-$2-$3 tree=$1 role=$2 config=$3 list=$4 kernel=$5 initrd=$6 limit=$8 vmlinux out stored
 	vmlinux=$(dirname "$5")/vmlinux
 	qemu_cmd "$5" "$6" "$3" "$7"
 	[ -n "${ROW[kvm]}" ] || die "config/qemu: row $3 names no KVM mode (column kvm)"
 	shift 8
 	[ $# -gt 0 ] || set -- -smp 2 -m 2G
-	mkdir -p "$BUILD/results"
-	boot "$LOGS/$id.log" "$limit" "$@"
+	mkdir -p "$BUILD/results" "$BUILD/boots"
+	stored=$BUILD/boots/$(boot_key "$kernel" "$initrd" "$limit" "$@").log REPLAYED=
+	if [ "${REUSE_BOOTS:-0}" = 1 ] && [ -f "$stored" ]; then
+		cp "$stored" "$LOGS/$id.log"
+		BOOT_RC=0 REPLAYED=$(date -u -r "$stored" +%FT%TZ)
+		printf 'replayed the console of the same boot at %s\n' "$REPLAYED"
+	else
+		boot "$LOGS/$id.log" "$limit" "$@"
+	fi
 	RESULT=$BUILD/results/$id.json
 	out=$(python3 "$TOP/scripts/results.py" "$LOGS/$id.log" "$list" "$RESULT" \
 		"tree=$tree" "kernel=$role" "config=$config" "cpu=$CPU" "ras=${ROW[ras]}" "kvm=${ROW[kvm]}" "qemu_rc=$BOOT_RC" \
-		"vmlinux=$vmlinux")
+		"vmlinux=$vmlinux" ${REPLAYED:+"replayed=$REPLAYED"})
 	VERDICT=$(sed '$d' <<<"$out")
 	read -r _ PASSED FAILED SKIPPED <<<"$(tail -n1 <<<"$out")"
+	[ "${KEEP_BOOTS:-0}" = 1 ] || return 0
+	if python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+sys.exit(bool(r["health"]) or any(p["result"] == "timeout" for p in r["programs"]))' "$RESULT"; then
+		[ -n "$REPLAYED" ] || cp "$LOGS/$id.log" "$stored"
+	else
+		rm -f "$stored"
+	fi
+}
+
+# boot_key KERNEL INITRD QEMU-WORD...: what makes a boot of qemu_cmd's
+# QEMU repeat exactly: the kernel's and the initramfs's bytes (initramfs.sh
+# packs reproducibly), QEMU's binary and the packages of its userland, and
+# every word of the command.
+boot_key() {
+	{
+		sha256sum "$1" "$2" "$QEMU_EXE" "$QEMU_PKGS" | cut -d' ' -f1
+		printf '%s\n' "${QEMU[@]}" "${@:3}"
+	} | sha256sum | cut -c1-32
 }

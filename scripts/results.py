@@ -12,7 +12,8 @@ from a program without KTAP): those before a case's result line belong
 to that case, the others to the program.
 
 Writes JSON: the KEY=VALUE pairs (tree, kernel, config, cpu, ras, kvm,
-qemu_rc: who booted where), whether the guest finished, each program with
+qemu_rc: who booted where; replayed: the date of the boot whose console
+this is, when it was not booted again), whether the guest finished, each program with
 its result, time, counts, output and cases, the kernel splats, and the
 verdict: "passed", "failed", "skipped", the "problems" behind each
 failure, and apart those of them ("health") that no program's or case's
@@ -209,7 +210,8 @@ def main():
     json.dump(res, open(out_path, "w"), indent=1)
 
     width = max(len(r[0]) for r in rows) if rows else 10
-    print("--- %s ---" % "/".join(info.get(k, "?") for k in ("tree", "kernel", "config")))
+    print("--- %s ---%s" % ("/".join(info.get(k, "?") for k in ("tree", "kernel", "config")),
+                            " (console replayed from %s)" % info["replayed"] if "replayed" in info else ""))
     for name, status, detail in rows:
         print("  %-*s  %-8s %s" % (width, name, status, detail))
     print("RESULT %d %d %d" % (res["passed"], res["failed"], res["skipped"]))

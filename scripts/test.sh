@@ -23,6 +23,9 @@
 #   APPEND="..."      more kernel command line; NAME=VALUE words reach the
 #                     tests as environment (VCPU_EVENTS_FUZZ_SEED=0x...);
 #                     test_lanes=1 runs one program at a time
+#   REBOOT=1          boot every time (make check does): else a boot that
+#                     repeats a clean one of the last week is replayed, its
+#                     console judged again (boot_and_judge in lib.sh)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 init_run
@@ -78,7 +81,9 @@ for config in "${configs[@]}"; do
 	row qemu "$config"
 	[ -z "${ROW[qemu]}" ] || bash "$TOP/scripts/userland.sh" "${ROW[qemu]}"
 done
-pass=0 fail=0 skip=0
+pass=0 fail=0 skip=0 replays=0 KEEP_BOOTS=1
+find "$BUILD/boots" -name '*.log' -mtime +6 -delete 2>/dev/null || true
+[ "${REBOOT:-0}" = 1 ] || REUSE_BOOTS=1
 for config in "${configs[@]}"; do
 	row qemu "$config"
 	printf '==> boot %s (%s kernel of %s) on %s (-cpu %s%s) ... ' "$(rel "$image")" "$role" "$tree" \
@@ -92,6 +97,8 @@ for config in "${configs[@]}"; do
 	echo "$VERDICT"
 	[ "$FAILED" -eq 0 ] || echo "  log: $(rel "$LOGS/$tree-$role-$config.log"); results: $(rel "$RESULT")"
 	pass=$((pass + PASSED)) fail=$((fail + FAILED)) skip=$((skip + SKIPPED))
+	[ -z "$REPLAYED" ] || replays=$((replays + 1))
 done
+[ $replays -eq 0 ] || echo "($replays of ${#configs[@]} boots replayed; REBOOT=1 boots them)"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

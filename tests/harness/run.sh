@@ -11,7 +11,10 @@
 #    all programs of tests/mainline.list) parses with nothing failed;
 #  - report.py on the JSON of logs/pass.log, against report.md;
 #  - cover.py on a crafted cover letter, against cover/expected.patch;
-#  - every row of config/ complete (lib.sh's row stops on a missing field).
+#  - every row of config/ complete (lib.sh's row stops on a missing field);
+#  - initramfs.sh makes the same bytes of the same files twice, and
+#    boot_key (which boots are replayed) changes with one byte of the
+#    kernel, of the initramfs or of QEMU, and with one word of the command.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../scripts/lib.sh"
@@ -53,4 +56,22 @@ for table in sources trees qemu userlands; do
 	for name in $(names "$table"); do (row "$table" "$name") || fail "config/$table: row $name"; done
 done
 say "config/: every row of sources, trees, qemu and userlands complete"
+mkdir -p "$tmp/progs/arm64"
+printf '#!/bin/sh\n' >"$tmp/progs/arm64/t" && chmod 755 "$tmp/progs/arm64/t"
+echo "arm64/t 10" >"$tmp/list"
+for i in 1 2; do
+	bash "$TOP/scripts/initramfs.sh" "$tmp/progs" "$tmp/list" "$tmp/initrd$i"
+	touch "$tmp/progs/arm64/t"
+done
+cmp -s "$tmp/initrd1" "$tmp/initrd2" || fail "initramfs.sh packs the same files into different bytes"
+echo kernel >"$tmp/Image" && echo qemu >"$tmp/qemu" && echo pkgs >"$tmp/pkgs"
+QEMU_EXE=$tmp/qemu QEMU_PKGS=$tmp/pkgs QEMU=(qemu -append "a b")
+keys=$(boot_key "$tmp/Image" "$tmp/initrd1" 60)
+keys+=" $(boot_key "$tmp/Image" "$tmp/initrd1" 61)"
+QEMU=(qemu -append "a c") && keys+=" $(boot_key "$tmp/Image" "$tmp/initrd1" 60)"
+echo >>"$tmp/Image" && keys+=" $(boot_key "$tmp/Image" "$tmp/initrd1" 60)"
+echo >>"$tmp/initrd1" && keys+=" $(boot_key "$tmp/Image" "$tmp/initrd1" 60)"
+echo >>"$tmp/qemu" && keys+=" $(boot_key "$tmp/Image" "$tmp/initrd1" 60)"
+[ "$(tr ' ' '\n' <<<"$keys" | sort -u | wc -l)" -eq 6 ] || fail "boot_key misses a change: $keys"
+say "initramfs.sh packs reproducibly; boot_key follows kernel, initramfs, QEMU and command"
 [ $bad -eq 0 ] || die "$bad harness check(s) failed"

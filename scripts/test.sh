@@ -12,7 +12,7 @@
 #                     (default series); ROLE=... names that kernel in the
 #                     results (default custom)
 #   CONFIGS="vhe ..." configurations to run (default: config/qemu's rows
-#                     that name the tree)
+#                     that name the tree, or TREE-debug for its debug kernel)
 #   LISTS="a b"       test lists to run (default: the tree's)
 #   PROGRAMS=FLAG     run only the programs the lists flag FLAG on every
 #                     configuration ("all": every one; default: each
@@ -44,7 +44,10 @@ bash "$TOP/scripts/selftests.sh" "$tree"
 tree_vars "$tree"
 selftests=$BUILD/$tree/selftests
 scale=${TIMEOUT_SCALE:-1}
-read -ra configs <<<"${CONFIGS:-$(awk -v t="$tree" '!/^#/ && NF && index("," $5 ",", "," t ",") { print $1 }' "$TOP/config/qemu" | paste -sd' ')}"
+by=$tree
+[ "$role" != debug ] || by=$tree-debug
+read -ra configs <<<"${CONFIGS:-$(awk -v t="$by" '!/^#/ && NF && index("," $5 ",", "," t ",") { print $1 }' "$TOP/config/qemu" | paste -sd' ')}"
+[ ${#configs[@]} -gt 0 ] || die "no row of config/qemu names $by (column trees): give CONFIGS="
 read -ra lists <<<"${LISTS:-$(tr , ' ' <<<"$TREE_LISTS")}"
 
 list=$BUILD/$tree/test-$role.list

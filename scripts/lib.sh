@@ -271,8 +271,9 @@ boot_and_judge() {
 	[ -n "${ROW[kvm]}" ] || die "config/qemu: row $3 names no KVM mode (column kvm)"
 	shift 8
 	[ $# -gt 0 ] || set -- -smp 2 -m 2G
-	mkdir -p "$BUILD/results" "$BUILD/boots"
-	stored=$BUILD/boots/$(boot_key "$kernel" "$initrd" "$limit" "$@").log REPLAYED=
+	mkdir -p "$BUILD/results"
+	stored='' REPLAYED=''
+	[ "${KEEP_BOOTS:-0}" != 1 ] || stored=$BUILD/boots/$(boot_key "$kernel" "$initrd" "$limit" "$@").log
 	if [ "${REUSE_BOOTS:-0}" = 1 ] && [ -f "$stored" ]; then
 		cp "$stored" "$LOGS/$id.log"
 		BOOT_RC=0 REPLAYED=$(date -u -r "$stored" +%FT%TZ)
@@ -286,7 +287,7 @@ boot_and_judge() {
 		"vmlinux=$vmlinux" ${REPLAYED:+"replayed=$REPLAYED"})
 	VERDICT=$(sed '$d' <<<"$out")
 	read -r _ PASSED FAILED SKIPPED <<<"$(tail -n1 <<<"$out")"
-	[ "${KEEP_BOOTS:-0}" = 1 ] || return 0
+	[ -n "$stored" ] || return 0
 	if python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
 sys.exit(bool(r["health"]) or any(p["result"] == "timeout" for p in r["programs"]))' "$RESULT"; then
 		[ -n "$REPLAYED" ] || cp "$LOGS/$id.log" "$stored"

@@ -84,8 +84,9 @@ for config in "${configs[@]}"; do
 	row qemu "$config"
 	[ -z "${ROW[qemu]}" ] || bash "$TOP/scripts/userland.sh" "${ROW[qemu]}"
 done
-pass=0 fail=0 skip=0 replays=0 KEEP_BOOTS=1
-find "$BUILD/boots" -name '*.log' -mtime +6 -delete 2>/dev/null || true
+pass=0 fail=0 skip=0 replays=0 KEEP_BOOTS=1 REUSE_BOOTS=0
+mkdir -p "$BUILD/boots"
+find "$BUILD/boots" -name '*.log' -mtime +6 -delete
 [ "${REBOOT:-0}" = 1 ] || REUSE_BOOTS=1
 for config in "${configs[@]}"; do
 	row qemu "$config"

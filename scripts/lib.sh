@@ -55,13 +55,18 @@ init_run() {
 
 # step LOG DESCRIPTION CMD...: run CMD with its output in LOG, print what it
 # does and how long it took; on failure, say so, show the log's tail and
-# where the whole log is.
+# where the whole log is. CMD runs in a subshell with errexit on, so that a
+# function stops at its first failing command ("CMD || ..." would turn
+# errexit off inside it and judge only its last command).
 step() {
-	local log=$1 what=$2 start rc=0
+	local log=$1 what=$2 start rc
 	shift 2
 	start=$(date +%s)
 	printf '==> %s ... ' "$what"
-	"$@" >"$log" 2>&1 || rc=$?
+	set +e
+	(set -e; "$@") >"$log" 2>&1
+	rc=$?
+	set -e
 	if [ "$rc" -ne 0 ]; then
 		printf 'failed after %ss\n' "$(($(date +%s) - start))"
 		tail -n 20 "$log" | sed 's/^/    /' >&2

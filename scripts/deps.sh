@@ -40,13 +40,15 @@ sudo=()
 # failing at once. Ctrl-C stops this script, and the run, at once, and
 # says so, while apt-get goes on to its end: an interrupted dpkg would
 # leave packages half configured. The next run waits for it (the lock).
-apt_pid=
-trap 'trap - INT; [ -z "$apt_pid" ] || printf "\napt-get (pid %s) goes on to its end in the background" "$apt_pid" >&8
-	printf "\nFAILED: interrupted\n" >&8; kill -INT $$' INT
+# step runs it in a subshell, whose trap names apt-get before this
+# script's says the run stopped; fd 8 is the terminal, stderr being the log.
+exec 8>&2
+trap 'trap - INT; printf "\nFAILED: interrupted\n" >&8; kill -INT $$' INT
 in_background() {
 	setsid "${sudo[@]}" "$@" &
-	apt_pid=$!
-	wait "$apt_pid"
+	# shellcheck disable=SC2064 # the pid, now
+	trap "printf '\napt-get (pid %s) goes on to its end in the background' $! >&8" INT
+	wait $!
 }
 apt=(in_background env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600)
 if [ $need_arm64 -eq 1 ]; then

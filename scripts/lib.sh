@@ -57,16 +57,18 @@ init_run() {
 # does and how long it took; on failure, say so, show the log's tail and
 # where the whole log is. CMD runs in a subshell with errexit on, so that a
 # function stops at its first failing command ("CMD || ..." would turn
-# errexit off inside it and judge only its last command).
+# errexit off inside it and judge only its last command); it cannot set
+# variables or traps for the caller. Never call step in a condition or on
+# the left of || or &&: bash turns errexit off there, in the subshell too.
 step() {
 	local log=$1 what=$2 start rc
+	local -
 	shift 2
 	start=$(date +%s)
 	printf '==> %s ... ' "$what"
 	set +e
 	(set -e; "$@") >"$log" 2>&1
 	rc=$?
-	set -e
 	if [ "$rc" -ne 0 ]; then
 		printf 'failed after %ss\n' "$(($(date +%s) - start))"
 		tail -n 20 "$log" | sed 's/^/    /' >&2

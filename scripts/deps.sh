@@ -41,9 +41,8 @@ sudo=()
 # says so, while apt-get goes on to its end: an interrupted dpkg would
 # leave packages half configured. The next run waits for it (the lock).
 # step runs it in a subshell, whose trap names apt-get before this
-# script's says the run stopped; fd 8 is the terminal, stderr being the log.
-exec 8>&2
-trap 'trap - INT; printf "\nFAILED: interrupted\n" >&8; kill -INT $$' INT
+# script's says the run stopped.
+on_interrupt
 in_background() {
 	setsid "${sudo[@]}" "$@" &
 	# shellcheck disable=SC2064 # the pid, now

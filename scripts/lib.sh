@@ -49,6 +49,10 @@ init_run() {
 		die "$(rel "$BUILD")/ is in use by $what: wait for it, or stop it"
 	fi
 	export RUN_PID=$me
+	on_interrupt
+}
+# on_interrupt: the Ctrl-C handling above, alone (deps.sh takes no lock).
+on_interrupt() {
 	exec 8>&2
 	trap 'trap - INT; printf "\nFAILED: interrupted\n" >&8; kill -INT $$' INT
 }

@@ -20,6 +20,10 @@ JSON: every program finished and reported, no splat), the stock one must
 finish. Prints one line per fix and result, and last "PROOF <results that
 prove a fix> <problems>"; exits non-zero on a problem.
 
+proof.py --unexplained PROOF STOCK.json: what fails in one boot of the
+stock kernel that PROOF accounts for neither as proving a fix nor as
+excused, on one line (nothing if all is accounted for).
+
 proof.py --no-worse BEFORE.json AFTER.json: the results that fail in
 AFTER but not in BEFORE (what a patch made worse), and AFTER's health
 problems; exits non-zero if any.
@@ -50,8 +54,43 @@ def excused(why, name, config):
     return name in why or "%s@%s" % (name, config) in why
 
 
+def read_proof(path):
+    """{fix: [results that prove it]}, {"stock" | "differs": {result:
+    reason}}, the results known to fail alike, and {fix: why unproven}."""
+    proves, why, known, unproven = {}, {"stock": {}, "differs": {}}, set(), {}
+    for line in open(path):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if words[0] == "known":
+            known.add(words[1])
+        for kind in ("stock", "differs") if words[0] == "known" else (words[0],):
+            if kind in why:
+                why[kind][words[1]] = " ".join(words[2:])
+        if words[0] == "unproven":
+            unproven[int(words[1])] = " ".join(words[2:])
+        elif words[0] not in ("stock", "differs", "known"):
+            proves.setdefault(int(words[0]), []).extend(words[1:])
+    return proves, why, known, unproven
+
+
+def unexplained(proof_path, path):
+    """What fails in one stock boot (STOCK.json) that PROOF neither names
+    for a fix nor excuses there, and the health problems of that boot
+    other than a splat."""
+    proves, why, _, _ = read_proof(proof_path)
+    config, found, how, health = results(path)
+    named = {c for cs in proves.values() for c in cs}
+    odd = ["%s (%s)" % (c, how[c]) for c, v in sorted(found.items())
+           if v == "fail" and c not in named and not excused(why["stock"], c, config)]
+    return odd + [h for h in health if "splat" not in h and not excused(why["stock"], h.split(":")[0], config)]
+
+
 def main():
     args = sys.argv[1:]
+    if args[0] == "--unexplained":
+        print("; ".join(unexplained(args[1], args[2])))
+        return
     if args[0] == "--no-worse":
         before, (_, after, _, health) = results(args[1])[1], results(args[2])
         worse = sorted(c for c, v in after.items() if v == "fail" and before.get(c) != "fail") + health
@@ -69,20 +108,7 @@ def main():
             runs[config], details[kind][config] = found, how
             health += [(kind, config, h) for h in bad]
 
-    proves, why, known, unproven = {}, {"stock": {}, "differs": {}}, set(), {}
-    for line in open(proof_path):
-        words = line.split()
-        if not words or words[0].startswith("#"):
-            continue
-        if words[0] == "known":
-            known.add(words[1])
-        for kind in ("stock", "differs") if words[0] == "known" else (words[0],):
-            if kind in why:
-                why[kind][words[1]] = " ".join(words[2:])
-        if words[0] == "unproven":
-            unproven[int(words[1])] = " ".join(words[2:])
-        elif words[0] not in ("stock", "differs", "known"):
-            proves.setdefault(int(words[0]), []).extend(words[1:])
+    proves, why, known, unproven = read_proof(proof_path)
 
     subjects, code = {}, set()
     for name in sorted(os.listdir(patches)):

@@ -7,7 +7,8 @@
 #   2. the fixed kernel in build/TREE, and the tree's selftests;
 #   3. the tree's test lists on the QEMU matrix on both kernels: the stock
 #      one fails where it is wrong, the fixed one where the tree keeps a
-#      behaviour of its own (6.12's timing of the external abort);
+#      behaviour of its own (6.12's timing of the external abort); a stock
+#      boot that fails what the proof does not account for boots again;
 #   4. the proof (proof.py): the results tests/TREE.proof names for each
 #      code fix fail on stock and pass with the fixes, nothing else fails
 #      on either unless that file says why, and the fixed kernel boots
@@ -31,7 +32,7 @@ bash "$TOP/scripts/kernel.sh" "$STOCK"
 
 # Stock fails, by design: its tables go to a log, its results to the proof.
 # The results judged below are this run's: none of an earlier one is left.
-rm -f "$BUILD/results/$TREE-"*.json
+rm -f "$BUILD/results/$TREE-"*.json "$LOGS/$TREE-stock-"*.first.*
 say "$TREE: the stock kernel on the matrix (failures expected; table in $(rel "$LOGS/$TREE-stock.log"))"
 bash "$TOP/scripts/test.sh" "$STOCK" >"$LOGS/$TREE-stock.log" 2>&1 || true
 grep -E '^==> boot' "$LOGS/$TREE-stock.log" | sed 's/^==> //; s/^/    /'
@@ -43,6 +44,29 @@ ran_to_end() {
 }
 ran_to_end "$LOGS/$TREE-stock.log"
 stock=("$BUILD/results/$TREE-stock-"*.json)
+# Stock is the baseline, not what is proven: a boot of it in which
+# something fails that tests/TREE.proof does not account for boots once
+# more, and the proof judges the second boot. Upstream programs fail now
+# and then under TCG on stock 7.3.4: arm64/vgic_init segfaulted once on
+# vhe in CI; run back to back for minutes, arm64/vgic_irq failed an
+# assertion (vgic_irq.c:834) and then a CPU stalled. The first boot's log
+# and results are kept beside the second's. The fixed kernel and the
+# prefixes boot once: a failure there may be the series' doing.
+again=()
+for json in "${stock[@]}"; do
+	odd=$(python3 "$TOP/scripts/proof.py" --unexplained "$proof" "$json")
+	[ -n "$odd" ] || continue
+	config=$(basename "$json" .json) && config=${config#"$TREE-stock-"}
+	mv "$json" "$LOGS/$TREE-stock-$config.first.json"
+	mv "$LOGS/$TREE-stock-$config.log" "$LOGS/$TREE-stock-$config.first.log"
+	printf '    stock on %s: %s; %s does not say why, so it boots again (first boot: %s)\n' \
+		"$config" "$odd" "$(rel "$proof")" "$(rel "$LOGS/$TREE-stock-$config.first.log")"
+	REBOOT=1 CONFIGS=$config bash "$TOP/scripts/test.sh" "$STOCK" >>"$LOGS/$TREE-stock.log" 2>&1 || true
+	ran_to_end "$LOGS/$TREE-stock.log"
+	odd=$(python3 "$TOP/scripts/proof.py" --unexplained "$proof" "$json")
+	printf '    stock on %s again: %s\n' "$config" "${odd:-every failure accounted for}"
+	again+=("$config")
+done
 if grep -L '"finished": true' "${stock[@]}" | grep -q .; then
 	die "the stock kernel did not finish its tests; see $(rel "$LOGS/$TREE-stock.log")"
 fi
@@ -82,4 +106,4 @@ for ((i = 1; i < ${#code[@]}; i++)); do
 		"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failed"])' "$now")"
 	prev=$now
 done
-say "$TREE: $(tail -n 1 "$LOGS/$TREE-proof.log" | cut -d' ' -f2) results prove the $(grep -c '^fix ' "$LOGS/$TREE-proof.log") code fixes; all gates passed"
+say "$TREE: $(tail -n 1 "$LOGS/$TREE-proof.log" | cut -d' ' -f2) results prove the $(grep -c '^fix ' "$LOGS/$TREE-proof.log") code fixes; all gates passed${again[*]:+ (stock booted twice on ${again[*]}: see above)}"

@@ -22,7 +22,8 @@ prove a fix> <problems>"; exits non-zero on a problem.
 
 proof.py --unexplained PROOF STOCK.json: what fails in one boot of the
 stock kernel that PROOF accounts for neither as proving a fix nor as
-excused, on one line (nothing if all is accounted for).
+excused, on one line (nothing if all is, or if that boot passes a
+result PROOF names for a fix or knows to fail alike).
 
 proof.py --no-worse BEFORE.json AFTER.json: the results that fail in
 AFTER but not in BEFORE (what a patch made worse), and AFTER's health
@@ -75,15 +76,21 @@ def read_proof(path):
 
 
 def unexplained(proof_path, path):
-    """What fails in one stock boot (STOCK.json) that PROOF neither names
-    for a fix nor excuses there, and the health problems of that boot
-    other than a splat."""
-    proves, why, _, _ = read_proof(proof_path)
+    """What one stock boot (STOCK.json) fails that PROOF neither names for
+    a fix nor excuses there, and its health problems but a splat: what
+    proof.sh boots stock again for. Nothing if a result named for a fix,
+    or known to fail alike, passes in that boot: the proof must judge the
+    boot where it passed, not a second one where it may fail."""
+    proves, why, known, _ = read_proof(proof_path)
     config, found, how, health = results(path)
     named = {c for cs in proves.values() for c in cs}
+    if any(v == "pass" and (excused(known, c, config) or c in named and not
+                            excused(why["differs"], c, config)) for c, v in found.items()):
+        return []
     odd = ["%s (%s)" % (c, how[c]) for c, v in sorted(found.items())
            if v == "fail" and c not in named and not excused(why["stock"], c, config)]
-    return odd + [h for h in health if "splat" not in h and not excused(why["stock"], h.split(":")[0], config)]
+    return odd + [h for h in health
+                  if "splat" not in h and not excused(why["stock"], h.split(":")[0], config)]
 
 
 def main():

@@ -10,6 +10,7 @@
 #    recorded real boot (logs/recorded.log: the fixed 7.3.4 kernel on vhe,
 #    all programs of tests/mainline.list) parses with nothing failed;
 #  - report.py on the JSON of logs/pass.log, against report.md;
+#  - proof.py --unexplained on the JSONs of two of them;
 #  - cover.py on a crafted cover letter, against cover/expected.patch;
 #  - every row of config/ complete (lib.sh's row stops on a missing field);
 #  - initramfs.sh makes the same bytes of the same files twice, and
@@ -46,6 +47,27 @@ say "kunit.py parse: the recorded boot $(sed -n 's/.*Testing complete\. //p' "$t
 python3 "$TOP/scripts/report.py" "$tmp/pass.log.json" >"$tmp/report.md"
 diff -u "$here/report.md" "$tmp/report.md" || fail "report.py does not write report.md"
 say "report.py: the report of a crafted boot as expected"
+
+# proof.py --unexplained, what proof.sh boots stock again for: a stock
+# boot's failure that the proof neither names for a fix nor excuses, and
+# nothing where the boot passes a result named for a fix.
+for log in timeout unfinished; do
+	python3 "$TOP/scripts/results.py" "$here/logs/$log.log" "$here/list" "$tmp/stock-$log.json" \
+		tree=t kernel=stock config=c cpu=max ras=yes kvm=vhe >/dev/null
+done
+while IFS='|' read -r proof log want; do
+	printf '%b' "$proof" >"$tmp/proof"
+	got=$(python3 "$TOP/scripts/proof.py" --unexplained "$tmp/proof" "$tmp/stock-$log.json")
+	[ "$got" = "$want" ] || fail "proof.py --unexplained, $log.log, proof '$proof': got '$got', expected '$want'"
+done <<'EOF'
+|timeout|prog/a (killed at its bound)
+stock prog/a@c why\n|timeout|
+1 prog/a\n|timeout|
+|unfinished|prog/b (never printed its result); prog/b: no result; the guest never finished: timeout, hang or crash
+stock prog/b why\n|unfinished|the guest never finished: timeout, hang or crash
+1 x.one\n|unfinished|
+EOF
+say "proof.py --unexplained: what boots stock again, on crafted results"
 
 cp "$here/cover/new.patch" "$tmp/cover"
 python3 "$TOP/scripts/cover.py" "$tmp/cover" "$here/cover/old.patch" "Fri, 2 Jan 2026 00:00:00 +0000"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# initramfs.sh SELFTESTS LIST OUT [TREE...]: pack busybox, guest/init
-# and the programs named in LIST (taken from the selftests output SELFTESTS)
-# into the gzip'd cpio OUT, with the contents of each directory TREE added
-# at the root.
+# initramfs.sh SELFTESTS LIST OUT [TREE...]: pack busybox, guest/init,
+# guest/holdvm and the programs named in LIST (taken from the selftests
+# output SELFTESTS) into the gzip'd cpio OUT, with the contents of each
+# directory TREE added at the root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 init_run
@@ -16,6 +16,14 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests}
 cp "$CACHE/busybox" "$root/bin/busybox"
 cp "$TOP/guest/init" "$root/init"
 chmod 755 "$root/init"
+# guest/holdvm.c, built again when it changes.
+holdvm=$BUILD/guest/holdvm
+if [ ! "$holdvm" -nt "$TOP/guest/holdvm.c" ]; then
+	mkdir -p "${holdvm%/*}"
+	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -o "$holdvm.$$" "$TOP/guest/holdvm.c"
+	mv "$holdvm.$$" "$holdvm"
+fi
+cp "$holdvm" "$root/bin/holdvm"
 cp "$list" "$root/tests/list"
 while read -r name _; do
 	case $name in '' | '#'*) continue ;; esac

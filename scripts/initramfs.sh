@@ -16,14 +16,8 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests}
 cp "$CACHE/busybox" "$root/bin/busybox"
 cp "$TOP/guest/init" "$root/init"
 chmod 755 "$root/init"
-# guest/holdvm.c, built again when it changes.
-holdvm=$BUILD/guest/holdvm
-if [ ! "$holdvm" -nt "$TOP/guest/holdvm.c" ]; then
-	mkdir -p "${holdvm%/*}"
-	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -o "$holdvm.$$" "$TOP/guest/holdvm.c"
-	mv "$holdvm.$$" "$holdvm"
-fi
-cp "$holdvm" "$root/bin/holdvm"
+# Built each time (0.1 s; the same source makes the same bytes).
+"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -o "$root/bin/holdvm" "$TOP/guest/holdvm.c"
 cp "$list" "$root/tests/list"
 while read -r name _; do
 	case $name in '' | '#'*) continue ;; esac

@@ -201,6 +201,10 @@ def main():
                              % (mode, info["kvm"], info.get("config", "?")))
         res["problems"].append(res["health"][-1])
         rows.append(("(kvm mode)", "FAIL", res["problems"][-1]))
+    if any(l.strip() == "# holdvm: no VM held" for l in lines):
+        res["health"].append("the guest held no VM for the boot (guest/holdvm failed)")
+        res["problems"].append(res["health"][-1])
+        rows.append(("(holdvm)", "FAIL", res["problems"][-1]))
     if info.get("qemu_rc", "0") != "0":
         tail = " / ".join(l for l in lines[-3:] if l.strip())
         res["health"].append("qemu exited %s; the log ends with: %s" % (info["qemu_rc"], tail))

@@ -4,7 +4,8 @@
 #  - results.py, the judge, on the consoles in logs/ (expected: a
 #    missing or unfinished result, a splat, a timeout, a short plan, a
 #    program of ours skipped on our kernel, a hyp panic at boot, KVM in
-#    another mode than the configuration's or in none);
+#    another mode than the configuration's or in none, a guest that
+#    held no VM);
 #  - the kernel's own tools/testing/kunit/kunit.py parse on the same
 #    consoles: the guest prints what CI systems read (KTAP), and a
 #    recorded real boot (logs/recorded.log: the fixed 7.3.4 kernel on vhe,

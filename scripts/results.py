@@ -47,7 +47,9 @@ SPLAT = re.compile(r"BUG:|WARNING:|Oops|KASAN|UBSAN|Call trace:|Kernel panic|"
                    r"INFO: task .* blocked|rcu_(sched|preempt) detected stall|"
                    r"Unable to handle kernel|Internal error:|hyp panic")
 KLINE = re.compile(r"\[\s*\d+\.\d{6}\]")
-RESULT = re.compile(r"^(not ok|ok) (\d+) (?:- )?(.*?)(?:\s+#\s*(SKIP|TIMEOUT|TODO|XFAIL|exit=\d+)\b\s*(.*))?$")
+# The name may be left out: kselftest's ksft_test_result_skip() prints
+# "ok 2 # SKIP why". The reason names such a case then, or its number.
+RESULT = re.compile(r"^(not ok|ok) (\d+)(?: (?:- )?(.*?))??(?:\s+#\s*(SKIP|TIMEOUT|TODO|XFAIL|exit=\d+)\b\s*(.*))?$")
 PROGRAM = re.compile(r"^selftests: kvm: (\S+)$")
 COUNTS = re.compile(r"^(?:# )?counts: ((?:\S+=\S+ ?)+)$")
 KVM_MODE = re.compile(r"kvm \[\d+\]: (?:Hyp )?(.*) mode initialized successfully")
@@ -72,7 +74,7 @@ def parse(lines):
         if line.startswith("# Totals: ") and cur is None:
             finished = True
         m = RESULT.match(line)
-        if m and PROGRAM.match(m.group(3)):
+        if m and PROGRAM.match(m.group(3) or ""):
             name = PROGRAM.match(m.group(3)).group(1)
             p = programs.setdefault(name, new_program(name))
             p.update(number=int(m.group(2)), ok=m.group(1) == "ok", directive=m.group(4) or "",
@@ -114,7 +116,7 @@ def read_program(p):
         m = RESULT.match(out)
         if m:
             directive = (m.group(4) or "").upper()
-            p["cases"].append({"name": m.group(3),
+            p["cases"].append({"name": m.group(3) or (m.group(5) or "").strip() or "case " + m.group(2),
                                "result": "skip" if directive == "SKIP" else
                                ("pass" if m.group(1) == "ok" else "fail"),
                                "reason": (m.group(5) or "").strip(), "counts": pending})

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # tests/harness/run.sh: the harness's own tests, on crafted input (make
 # lint). Each must reach what it is expected to, or the run fails:
-#  - results.py, the judge, on the consoles in logs/ (expected: a
-#    missing or unfinished result, a splat, a timeout, a short plan, a
-#    program of ours skipped on our kernel, a hyp panic at boot, KVM in
-#    another mode than the configuration's or in none, a guest that
-#    held no VM);
+#  - results.py, the judge, on the consoles in logs/ (expected: a skip
+#    without a name, a missing or unfinished result, a splat, a timeout,
+#    a short plan, a program of ours skipped on our kernel, a hyp panic
+#    at boot, KVM in another mode than the configuration's or in none, a
+#    guest that held no VM);
 #  - the kernel's own tools/testing/kunit/kunit.py parse on the same
 #    consoles: the guest prints what CI systems read (KTAP), and a
 #    recorded real boot (logs/recorded.log: the fixed 7.3.4 kernel on vhe,

@@ -75,22 +75,35 @@ def read_proof(path):
     return proves, why, known, unproven
 
 
+def odd_fails(named, why, config, found):
+    """The results one stock boot on CONFIG fails (FOUND, results()'s)
+    that the proof neither names for a fix (NAMED) nor excuses there (WHY,
+    read_proof()'s)."""
+    return [c for c, v in sorted(found.items())
+            if v == "fail" and c not in named and not excused(why["stock"], c, config)]
+
+
+def odd_health(why, config, health):
+    """The health problems of one stock boot on CONFIG that the proof does
+    not excuse there, but a splat: a stock kernel's splat is its own
+    business."""
+    return [h for h in health if "splat" not in h and not excused(why["stock"], h.split(":")[0], config)]
+
+
 def unexplained(proof_path, path):
-    """What one stock boot (STOCK.json) fails that PROOF neither names for
-    a fix nor excuses there, and its health problems but a splat: what
-    proof.sh boots stock again for. Nothing if a result named for a fix,
-    or known to fail alike, passes in that boot: the proof must judge the
-    boot where it passed, not a second one where it may fail."""
+    """What one stock boot (STOCK.json) fails that PROOF does not account
+    for (odd_fails(), odd_health()): what proof.sh boots stock again for.
+    Nothing if a result named for a fix, or known to fail alike, passes in
+    that boot: the proof must judge the boot where it passed, not a second
+    one where it may fail."""
     proves, why, known, _ = read_proof(proof_path)
     config, found, how, health = results(path)
     named = {c for cs in proves.values() for c in cs}
     if any(v == "pass" and (excused(known, c, config) or c in named and not
                             excused(why["differs"], c, config)) for c, v in found.items()):
         return []
-    odd = ["%s (%s)" % (c, how[c]) for c, v in sorted(found.items())
-           if v == "fail" and c not in named and not excused(why["stock"], c, config)]
-    return odd + [h for h in health
-                  if "splat" not in h and not excused(why["stock"], h.split(":")[0], config)]
+    return (["%s (%s)" % (c, how[c]) for c in odd_fails(named, why, config, found)]
+            + odd_health(why, config, health))
 
 
 def main():
@@ -109,13 +122,13 @@ def main():
     sep = args.index("--")
     stock, fixed, problems, health = {}, {}, [], []
     details = {"stock": {}, "fixed": {}}
+    proves, why, known, unproven = read_proof(proof_path)
+    named = {c for cs in proves.values() for c in cs}
     for runs, paths, kind in ((stock, args[2:sep], "stock"), (fixed, args[sep + 1:], "fixed")):
         for path in paths:
             config, found, how, bad = results(path)
             runs[config], details[kind][config] = found, how
             health += [(kind, config, h) for h in bad]
-
-    proves, why, known, unproven = read_proof(proof_path)
 
     subjects, code = {}, set()
     for name in sorted(os.listdir(patches)):
@@ -156,19 +169,21 @@ def main():
                 problems.append("%s: %s" % (case, verdict[9:]))
             print("  %-58s %s" % (case, verdict))
 
-    # A stock kernel's splat is its own business; the fixed one must boot
-    # clean, and both must finish. A program excused on a configuration
-    # may break off early there ("NAME: ..." health problems).
+    # Both kernels must finish, the fixed one boot clean. A program excused
+    # on a configuration may break off early there ("NAME: ..." health
+    # problems).
+    problems += ["the stock kernel on %s: %s" % (config, h) for kind, config, h in health
+                 if kind == "stock" and odd_health(why, config, [h])]
     for kind, config, h in health:
         name = h.split(":")[0]
-        if kind == "stock" and "splat" in h:
+        if kind == "stock":
             continue
-        if excused(why["stock" if kind == "stock" else "differs"], name, config):
-            if kind == "fixed" and excused(known, name, config) and ("stock", config, h) not in health:
+        if excused(why["differs"], name, config):
+            if excused(known, name, config) and ("stock", config, h) not in health:
                 problems.append("%s on %s is known to fail alike on both kernels, but only the fixed "
                                 "kernel's run says: %s" % (name, config, h))
             continue
-        problems.append("the %s kernel on %s: %s" % (kind, config, h))
+        problems.append("the fixed kernel on %s: %s" % (config, h))
 
     # "known" means alike: where the fixed kernel fails a known result, the
     # stock kernel fails it the same way (a result that fails only with
@@ -183,14 +198,12 @@ def main():
                                 "fixes (%s) where stock gives %s (%s)"
                                 % (name, cfg, now, stock.get(cfg, {}).get(name, "no result"), was or "-"))
 
-    named = {c for cs in proves.values() for c in cs}
-    for kind, runs in (("stock", stock), ("differs", fixed)):
-        for cfg in sorted(runs):
-            for case, result in sorted(runs[cfg].items()):
-                k = "stock" if kind == "stock" else "fixed"
-                if result == "fail" and not excused(why[kind], case, cfg) and (k == "fixed" or case not in named):
-                    problems.append("%s fails on the %s kernel (%s: %s), and %s does not say why"
-                                    % (case, k, cfg, details[k][cfg].get(case, "?"), proof_path))
+    odd = [("stock", cfg, case) for cfg in sorted(stock) for case in odd_fails(named, why, cfg, stock[cfg])]
+    odd += [("fixed", cfg, case) for cfg in sorted(fixed) for case, result in sorted(fixed[cfg].items())
+            if result == "fail" and not excused(why["differs"], case, cfg)]
+    for k, cfg, case in odd:
+        problems.append("%s fails on the %s kernel (%s: %s), and %s does not say why"
+                        % (case, k, cfg, details[k][cfg][case], proof_path))
     for case, reason in sorted(set(why["stock"].items()) | set(why["differs"].items())):
         kinds = [k for k in ("stock", "differs") if why[k].get(case) == reason]
         print("%s: %s: %s" % ({("stock",): "fails on stock", ("differs",): "differs with the fixes"}

@@ -83,11 +83,11 @@ def odd_fails(named, why, config, found):
             if v == "fail" and c not in named and not excused(why["stock"], c, config)]
 
 
-def odd_health(why, config, health):
-    """The health problems of one stock boot on CONFIG that the proof does
-    not excuse there, but a splat: a stock kernel's splat is its own
-    business."""
-    return [h for h in health if "splat" not in h and not excused(why["stock"], h.split(":")[0], config)]
+def odd_health(why, config, h):
+    """Whether the health problem H of a stock boot on CONFIG is one the
+    proof does not excuse there; a splat never is: a stock kernel's splat
+    is its own business."""
+    return "splat" not in h and not excused(why["stock"], h.split(":")[0], config)
 
 
 def unexplained(proof_path, path):
@@ -103,7 +103,7 @@ def unexplained(proof_path, path):
                             excused(why["differs"], c, config)) for c, v in found.items()):
         return []
     return (["%s (%s)" % (c, how[c]) for c in odd_fails(named, why, config, found)]
-            + odd_health(why, config, health))
+            + [h for h in health if odd_health(why, config, h)])
 
 
 def main():
@@ -172,11 +172,11 @@ def main():
     # Both kernels must finish, the fixed one boot clean. A program excused
     # on a configuration may break off early there ("NAME: ..." health
     # problems).
-    problems += ["the stock kernel on %s: %s" % (config, h) for kind, config, h in health
-                 if kind == "stock" and odd_health(why, config, [h])]
     for kind, config, h in health:
         name = h.split(":")[0]
         if kind == "stock":
+            if odd_health(why, config, h):
+                problems.append("the stock kernel on %s: %s" % (config, h))
             continue
         if excused(why["differs"], name, config):
             if excused(known, name, config) and ("stock", config, h) not in health:

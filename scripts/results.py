@@ -74,8 +74,9 @@ def parse(lines):
         if line.startswith("# Totals: ") and cur is None:
             finished = True
         m = RESULT.match(line)
-        if m and PROGRAM.match(m.group(3) or ""):
-            name = PROGRAM.match(m.group(3)).group(1)
+        prog = m and PROGRAM.match(m.group(3) or "")
+        if prog:
+            name = prog.group(1)
             p = programs.setdefault(name, new_program(name))
             p.update(number=int(m.group(2)), ok=m.group(1) == "ok", directive=m.group(4) or "",
                      printed=True)

@@ -14,6 +14,7 @@
 #  - proof.py --unexplained on the JSONs of two of them;
 #  - cover.py on a crafted cover letter, against cover/expected.patch;
 #  - every row of config/ complete (lib.sh's row stops on a missing field);
+#  - every link of README.md and docs/ into the checkout names a file;
 #  - initramfs.sh makes the same bytes of the same files twice, and
 #    boot_key (which boots are replayed) changes with one byte of the
 #    kernel, of the initramfs or of QEMU, and with one word of the command.
@@ -79,6 +80,14 @@ for table in sources trees qemu userlands; do
 	for name in $(names "$table"); do (row "$table" "$name") || fail "config/$table: row $name"; done
 done
 say "config/: every row of sources, trees, qemu and userlands complete"
+# A link within the checkout (no scheme) must name a file of it: patch
+# files are renamed when a series changes.
+for md in "$TOP"/README.md "$TOP"/docs/*.md; do
+	while read -r link; do
+		[ -e "$(dirname "$md")/$link" ] || fail "$(rel "$md") links to $link, which is not in the checkout"
+	done < <(grep -oE '\]\([^):#]+[)#]' "$md" | sed 's/^..//; s/.$//')
+done
+say "README.md, docs/: every link into the checkout names a file of it"
 mkdir -p "$tmp/progs/arm64"
 printf '#!/bin/sh\n' >"$tmp/progs/arm64/t" && chmod 755 "$tmp/progs/arm64/t"
 echo "arm64/t 10" >"$tmp/list"
